@@ -1,0 +1,396 @@
+/* http.c - request dispatch over libmicrohttpd: routing, bodies, identity,
+ * health, readiness and metrics endpoints */
+#include "carelink/http.h"
+#include "carelink/err.h"
+#include "carelink/json.h"
+#include "carelink/log.h"
+#include "carelink/metrics.h"
+#include "carelink/util.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+struct cl_http_server {
+	struct MHD_Daemon *daemon;
+	const struct cl_http_route *routes;
+	struct cl_http_opts opts;
+	struct cl_metric *requests, *client_errors, *server_errors;
+};
+
+struct http_conn {
+	struct cl_http_req req;
+	const struct cl_http_route *route;
+	size_t cap;
+	bool too_big;
+	bool routed;
+};
+
+/* match pattern against path, capturing ":name" segments into req */
+static bool route_match(const char *pattern, const char *path, struct cl_http_req *req)
+{
+	size_t plen = strlen(pattern);
+	if (plen && pattern[plen - 1] == '*')
+		return !strncmp(pattern, path, plen - 1);
+	req->n_params = 0;
+	const char *p = pattern, *u = path;
+	while (*p && *u) {
+		if (*p == ':') {
+			const char *end = strchr(u, '/');
+			size_t n = end ? (size_t)(end - u) : strlen(u);
+			if (n == 0 || req->n_params == CL_HTTP_MAX_PARAMS)
+				return false;
+			char *v = cl_xmalloc(n + 1);
+			memcpy(v, u, n);
+			v[n] = '\0';
+			req->params[req->n_params++] = v;
+			u += n;
+			while (*p && *p != '/')
+				p++;
+			continue;
+		}
+		if (*p != *u)
+			return false;
+		p++;
+		u++;
+	}
+	return !*p && !*u;
+}
+
+static void req_clear_params(struct cl_http_req *req)
+{
+	for (size_t i = 0; i < req->n_params; i++)
+		free(req->params[i]);
+	req->n_params = 0;
+}
+
+static const struct cl_http_route *route_find(struct cl_http_server *s,
+					      struct cl_http_req *req, bool *path_known)
+{
+	*path_known = false;
+	for (const struct cl_http_route *r = s->routes; r && r->method; r++) {
+		if (!route_match(r->pattern, req->path, req)) {
+			req_clear_params(req);
+			continue;
+		}
+		if (!strcmp(r->method, req->method))
+			return r;
+		*path_known = true;
+		req_clear_params(req);
+	}
+	return NULL;
+}
+
+void cl_http_set_header(struct cl_http_req *req, const char *name, const char *value)
+{
+	if (req->n_headers == CL_HTTP_MAX_HEADERS)
+		abort();
+	req->headers[req->n_headers][0] = cl_xstrdup(name);
+	req->headers[req->n_headers][1] = cl_xstrdup(value);
+	req->n_headers++;
+}
+
+enum MHD_Result cl_http_queue(struct cl_http_req *req, unsigned status,
+			      struct MHD_Response *resp)
+{
+	for (size_t i = 0; i < req->n_headers; i++)
+		MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	struct cl_http_server *s = req->server;
+	if (s) {
+		cl_metric_add(s->requests, 1);
+		if (status >= 500)
+			cl_metric_add(s->server_errors, 1);
+		else if (status >= 400)
+			cl_metric_add(s->client_errors, 1);
+	}
+	req->result = MHD_queue_response(req->conn, status, resp);
+	MHD_destroy_response(resp);
+	return req->result;
+}
+
+enum MHD_Result cl_http_bytes(struct cl_http_req *req, unsigned status,
+			      const char *content_type, const void *data, size_t len)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	if (content_type)
+		MHD_add_response_header(resp, "Content-Type", content_type);
+	return cl_http_queue(req, status, resp);
+}
+
+enum MHD_Result cl_http_empty(struct cl_http_req *req, unsigned status)
+{
+	return cl_http_bytes(req, status, NULL, "", 0);
+}
+
+enum MHD_Result cl_http_json(struct cl_http_req *req, unsigned status, json_t *body)
+{
+	char *text = json_dumps(body, JSON_COMPACT);
+	json_decref(body);
+	if (!text)
+		abort();
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+		strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	return cl_http_queue(req, status, resp);
+}
+
+enum MHD_Result cl_http_error(struct cl_http_req *req, unsigned status,
+			      const char *code, const char *message)
+{
+	return cl_http_json(req, status,
+			    json_pack("{s:{s:s, s:s}}", "error", "code", code, "message",
+				      message));
+}
+
+enum MHD_Result cl_http_fail(struct cl_http_req *req, int code)
+{
+	switch (code) {
+	case CL_EINVAL: return cl_http_error(req, 400, "invalid", "the request is invalid");
+	case CL_ENOENT: return cl_http_error(req, 404, "not_found", "not found");
+	case CL_EAUTH: return cl_http_error(req, 401, "unauthenticated", "authentication required");
+	case CL_EFORBID: return cl_http_error(req, 403, "forbidden", "not allowed");
+	case CL_ECONFLICT: return cl_http_error(req, 409, "conflict", "conflicts with the current state");
+	case CL_ETOOBIG: return cl_http_error(req, 413, "too_large", "too large");
+	case CL_ERETRY: return cl_http_error(req, 503, "unavailable", "temporarily unavailable, try again");
+	}
+	return cl_http_error(req, 500, "internal", "internal error");
+}
+
+json_t *cl_http_body_json(struct cl_http_req *req)
+{
+	char err[200];
+	if (!req->body_len) {
+		cl_http_error(req, 400, "invalid_body", "a json body is required");
+		return NULL;
+	}
+	json_t *j = cl_json_parse(req->body, req->body_len, req->server->opts.max_depth,
+				  err, sizeof err);
+	if (!j)
+		cl_http_error(req, 400, "invalid_body", err);
+	return j;
+}
+
+const char *cl_http_query(struct cl_http_req *req, const char *key)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+const char *cl_http_header(struct cl_http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *cl_http_cookie(struct cl_http_req *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+struct MHD_Daemon *cl_http_daemon(struct cl_http_server *srv)
+{
+	return srv->daemon;
+}
+
+static bool is_json_type(const char *ct)
+{
+	if (!ct)
+		return false;
+	size_t n = strlen("application/json");
+	return !strncasecmp(ct, "application/json", n) && (ct[n] == '\0' || ct[n] == ';');
+}
+
+static enum MHD_Result builtin(struct cl_http_server *s, struct cl_http_req *req,
+			       bool *handled)
+{
+	*handled = true;
+	if (!strcmp(req->path, "/healthz"))
+		return cl_http_json(req, 200, json_pack("{s:s}", "status", "ok"));
+	if (!strcmp(req->path, "/readyz")) {
+		bool ok = !s->opts.ready || s->opts.ready(s->opts.app);
+		return cl_http_json(req, ok ? 200 : 503,
+				    json_pack("{s:s}", "status", ok ? "ready" : "not_ready"));
+	}
+	if (!strcmp(req->path, "/metrics")) {
+		size_t len;
+		char *text = cl_metrics_render(&len);
+		struct MHD_Response *resp =
+			MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+		MHD_add_response_header(resp, "Content-Type",
+					"text/plain; version=0.0.4; charset=utf-8");
+		return cl_http_queue(req, 200, resp);
+	}
+	*handled = false;
+	return MHD_NO;
+}
+
+static enum MHD_Result dispatch(struct cl_http_server *s, struct http_conn *hc)
+{
+	struct cl_http_req *req = &hc->req;
+	if (hc->too_big)
+		return cl_http_error(req, 413, "body_too_large", "the request body is too large");
+	if (!strcmp(req->method, "GET")) {
+		bool handled;
+		enum MHD_Result r = builtin(s, req, &handled);
+		if (handled)
+			return r;
+	}
+	bool path_known;
+	const struct cl_http_route *route = route_find(s, req, &path_known);
+	if (!route) {
+		if (path_known)
+			return cl_http_error(req, 405, "method_not_allowed",
+					     "method not allowed on this resource");
+		return cl_http_error(req, 404, "not_found", "no such resource");
+	}
+	if (route->flags & CL_HTTP_AUTH) {
+		const char *hdr = cl_http_header(req, CL_IDENTITY_HEADER);
+		if (!s->opts.identity_key ||
+		    cl_identity_verify(hdr, s->opts.identity_key, time(NULL), &req->identity) < 0)
+			return cl_http_error(req, 401, "unauthenticated",
+					     "a valid signed identity is required");
+	}
+	if ((route->flags & CL_HTTP_JSON) &&
+	    !is_json_type(cl_http_header(req, "Content-Type")))
+		return cl_http_error(req, 415, "unsupported_media_type",
+				     "content-type must be application/json");
+	return route->fn(req);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	struct cl_http_server *s = cls;
+	struct http_conn *hc = *con_cls;
+	(void)version;
+	if (!hc) {
+		hc = cl_xcalloc(1, sizeof *hc);
+		hc->req.conn = conn;
+		hc->req.server = s;
+		hc->req.method = method;
+		hc->req.path = url;
+		hc->req.app = s->opts.app;
+		hc->req.body = cl_xcalloc(1, 1);
+		*con_cls = hc;
+		return MHD_YES;
+	}
+	if (hc->routed)
+		return MHD_YES; /* a suspended stream being resumed */
+	if (*upload_size) {
+		size_t n = *upload_size;
+		if (!hc->too_big && hc->req.body_len + n > s->opts.max_body)
+			hc->too_big = true;
+		if (!hc->too_big) {
+			if (hc->req.body_len + n + 1 > hc->cap) {
+				hc->cap = (hc->req.body_len + n + 1) * 2;
+				if (hc->cap > s->opts.max_body + 1)
+					hc->cap = s->opts.max_body + 1;
+				hc->req.body = cl_xrealloc(hc->req.body, hc->cap);
+			}
+			memcpy(hc->req.body + hc->req.body_len, upload_data, n);
+			hc->req.body_len += n;
+			hc->req.body[hc->req.body_len] = '\0';
+		}
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	hc->routed = true;
+	return dispatch(s, hc);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_conn *hc = *con_cls;
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	if (!hc)
+		return;
+	if (hc->req.user_free)
+		hc->req.user_free(hc->req.user);
+	req_clear_params(&hc->req);
+	for (size_t i = 0; i < hc->req.n_headers; i++) {
+		free(hc->req.headers[i][0]);
+		free(hc->req.headers[i][1]);
+	}
+	free(hc->req.body);
+	free(hc);
+	*con_cls = NULL;
+}
+
+static void on_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char buf[512];
+	(void)cls;
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	size_t n = strlen(buf);
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	cl_log_warn("http server", "detail", buf, NULL);
+}
+
+int cl_http_start(struct cl_http_server **out, const struct cl_http_route *routes,
+		  const struct cl_http_opts *opts)
+{
+	struct cl_http_server *s = cl_xcalloc(1, sizeof *s);
+	s->routes = routes;
+	s->opts = *opts;
+	if (!s->opts.threads)
+		s->opts.threads = 4;
+	if (!s->opts.connection_limit)
+		s->opts.connection_limit = 1000;
+	if (!s->opts.max_body)
+		s->opts.max_body = 1 << 20;
+	if (!s->opts.max_depth)
+		s->opts.max_depth = 32;
+	s->requests = cl_metric_counter("carelink_http_requests_total", "http responses sent");
+	s->client_errors = cl_metric_counter("carelink_http_client_errors_total",
+					     "http responses with a 4xx status");
+	s->server_errors = cl_metric_counter("carelink_http_server_errors_total",
+					     "http responses with a 5xx status");
+
+	struct sockaddr_in addr;
+	memset(&addr, 0, sizeof addr);
+	addr.sin_family = AF_INET;
+	addr.sin_port = htons((uint16_t)s->opts.port);
+	if (inet_pton(AF_INET, s->opts.bind ? s->opts.bind : "127.0.0.1", &addr.sin_addr) != 1) {
+		cl_log_error("bad http bind address", "bind", s->opts.bind, NULL);
+		free(s);
+		return CL_EINVAL;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
+	if (s->opts.allow_suspend)
+		flags |= MHD_ALLOW_SUSPEND_RESUME;
+	s->daemon = MHD_start_daemon(
+		flags, (uint16_t)s->opts.port, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+		MHD_OPTION_THREAD_POOL_SIZE, s->opts.threads,
+		MHD_OPTION_CONNECTION_LIMIT, s->opts.connection_limit,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
+		MHD_OPTION_END);
+	if (!s->daemon) {
+		char port[16];
+		snprintf(port, sizeof port, "%u", s->opts.port);
+		cl_log_error("http server failed to start", "port", port, NULL);
+		free(s);
+		return CL_EIO;
+	}
+	*out = s;
+	return 0;
+}
+
+void cl_http_stop(struct cl_http_server *srv)
+{
+	if (!srv)
+		return;
+	MHD_stop_daemon(srv->daemon);
+	free(srv);
+}
