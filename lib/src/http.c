@@ -211,7 +211,7 @@ static enum MHD_Result builtin(struct cl_http_server *s, struct cl_http_req *req
 	if (!strcmp(req->path, "/healthz"))
 		return cl_http_json(req, 200, json_pack("{s:s}", "status", "ok"));
 	if (!strcmp(req->path, "/readyz")) {
-		bool ok = !s->opts.ready || s->opts.ready(s->opts.app);
+		bool ok = !s->opts.ready || s->opts.ready(s->opts.ready_arg);
 		return cl_http_json(req, ok ? 200 : 503,
 				    json_pack("{s:s}", "status", ok ? "ready" : "not_ready"));
 	}

@@ -64,8 +64,9 @@ struct cl_http_opts {
 	size_t max_depth;           /* JSON nesting, default 32 */
 	const unsigned char *identity_key;  /* CL_IDENTITY_KEY_BYTES, borrowed */
 	bool allow_suspend;         /* long-lived streams suspend connections */
-	bool (*ready)(void *app);   /* /readyz: dependencies reachable */
-	void *app;
+	bool (*ready)(void *arg);   /* /readyz: dependencies reachable */
+	void *ready_arg;
+	void *app;                  /* handed to handlers as req->app */
 };
 
 /* cl_http_start() - serve routes (borrowed; must outlive the server).

@@ -1,0 +1,173 @@
+/* service.c - start-up and shut-down wiring shared by every service */
+#include "carelink/service.h"
+#include "carelink/err.h"
+#include "carelink/log.h"
+#include "carelink/util.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CL_DEFAULT_HOME
+#define CL_DEFAULT_HOME "."
+#endif
+
+bool cl_service_arg(int argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], flag))
+			return true;
+	return false;
+}
+
+char *cl_service_path(const struct cl_service *svc, const char *rel, char *out,
+		      size_t size)
+{
+	snprintf(out, size, "%s/%s", svc->home, rel);
+	return out;
+}
+
+static const char *config_path(int argc, char **argv)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], "--config"))
+			return argv[i + 1];
+	return NULL;
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct cl_service *svc = h->data;
+	(void)signum;
+	cl_log_info("stopping", NULL);
+	if (svc->on_stop)
+		svc->on_stop(svc->on_stop_arg);
+	uv_stop(&svc->loop);
+}
+
+int cl_service_open(struct cl_service *svc, const char *name, int argc, char **argv)
+{
+	char sql_lib[1200], sql_svc[1200], schemas[1200], rel[256];
+	memset(svc, 0, sizeof *svc);
+	svc->name = name;
+	signal(SIGPIPE, SIG_IGN);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	cl_cfg_init(&svc->cfg);
+	cl_cfg_set(&svc->cfg, "service.name", name);
+	int rc = cl_cfg_load(&svc->cfg, config_path(argc, argv));
+	if (rc < 0 && rc != CL_ENOENT) {
+		fprintf(stderr, "carelink-%s: cannot read configuration\n", name);
+		return rc;
+	}
+	cl_log_init(name, cl_cfg_get(&svc->cfg, "log.level", "info"));
+	cl_strlcpy(svc->home, cl_cfg_get(&svc->cfg, "home", CL_DEFAULT_HOME), sizeof svc->home);
+
+	const char *key = cl_cfg_get(&svc->cfg, "identity.key", NULL);
+	if (!key || cl_identity_key_parse(key, svc->identity_key) < 0) {
+		cl_log_error("identity.key must be 64 hex characters", NULL);
+		return CL_EINVAL;
+	}
+	const char *conninfo = cl_cfg_get(&svc->cfg, "pg.conninfo", NULL);
+	if (!conninfo) {
+		cl_log_error("pg.conninfo is not set", NULL);
+		return CL_EINVAL;
+	}
+	long pool = cl_cfg_get_int(&svc->cfg, "pg.pool", 4);
+	if (cl_pg_pool_open(&svc->pool, conninfo, (size_t)(pool > 0 ? pool : 4)) < 0) {
+		cl_log_error("cannot connect to postgresql", NULL);
+		return CL_EIO;
+	}
+	cl_service_path(svc, "lib/sql", sql_lib, sizeof sql_lib);
+	snprintf(rel, sizeof rel, "services/%s/sql", name);
+	cl_service_path(svc, rel, sql_svc, sizeof sql_svc);
+	const char *dirs[] = {sql_lib, sql_svc, NULL};
+	struct cl_pg *pg = cl_pg_pool_get(&svc->pool);
+	rc = cl_pg_migrate(pg, dirs);
+	cl_pg_pool_put(&svc->pool, pg);
+	if (rc < 0)
+		return rc;
+	rc = cl_avro_registry_load(&svc->schemas,
+				   cl_service_path(svc, "schemas", schemas, sizeof schemas));
+	if (rc < 0) {
+		cl_log_error("cannot load schemas", "path", schemas, NULL);
+		return rc;
+	}
+	uv_loop_init(&svc->loop);
+	svc->loop_open = true;
+	rc = cl_outbox_relay_start(&svc->relay, &svc->loop, &svc->cfg, conninfo, name);
+	if (rc < 0)
+		return rc;
+	uv_signal_init(&svc->loop, &svc->sigterm);
+	uv_signal_init(&svc->loop, &svc->sigint);
+	svc->sigterm.data = svc->sigint.data = svc;
+	uv_signal_start(&svc->sigterm, on_signal, SIGTERM);
+	uv_signal_start(&svc->sigint, on_signal, SIGINT);
+	return 0;
+}
+
+static bool service_ready(void *arg)
+{
+	struct cl_service *svc = arg;
+	return cl_pg_pool_ping(&svc->pool) && svc->relay.prod.rk &&
+	       cl_kafka_ping(svc->relay.prod.rk, 2000);
+}
+
+int cl_service_serve(struct cl_service *svc, const struct cl_http_route *routes,
+		     void *app, bool allow_suspend)
+{
+	struct cl_http_opts o = {
+		.bind = cl_cfg_get(&svc->cfg, "http.bind", "127.0.0.1"),
+		.port = (unsigned)cl_cfg_get_int(&svc->cfg, "http.port", 8080),
+		.threads = (unsigned)cl_cfg_get_int(&svc->cfg, "http.threads", 4),
+		.connection_limit = (unsigned)cl_cfg_get_int(&svc->cfg, "http.connections", 1000),
+		.max_body = (size_t)cl_cfg_get_int(&svc->cfg, "http.max_body", 1 << 20),
+		.identity_key = svc->identity_key,
+		.allow_suspend = allow_suspend,
+		.ready = service_ready,
+		.ready_arg = svc,
+		.app = app,
+	};
+	int rc = cl_http_start(&svc->http, routes, &o);
+	if (rc == 0) {
+		char port[16];
+		snprintf(port, sizeof port, "%u", o.port);
+		cl_log_info("listening", "bind", o.bind, "port", port, NULL);
+	}
+	return rc;
+}
+
+int cl_service_run(struct cl_service *svc)
+{
+	uv_run(&svc->loop, UV_RUN_DEFAULT);
+	return 0;
+}
+
+static void close_walk(uv_handle_t *h, void *arg)
+{
+	(void)arg;
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+void cl_service_close(struct cl_service *svc)
+{
+	cl_http_stop(svc->http);
+	svc->http = NULL;
+	if (svc->relay.source)
+		cl_outbox_relay_stop(&svc->relay);
+	if (svc->loop_open) {
+		uv_walk(&svc->loop, close_walk, NULL);
+		uv_run(&svc->loop, UV_RUN_DEFAULT);
+		uv_loop_close(&svc->loop);
+		svc->loop_open = false;
+	}
+	cl_avro_registry_free(svc->schemas);
+	svc->schemas = NULL;
+	if (svc->pool.conns)
+		cl_pg_pool_close(&svc->pool);
+	cl_cfg_release(&svc->cfg);
+	curl_global_cleanup();
+	cl_log_info("stopped", NULL);
+}
