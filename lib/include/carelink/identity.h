@@ -3,7 +3,7 @@
  * Header "X-Carelink-Identity: <payload>.<mac>" where payload is the
  * base64url (no padding) of a compact JSON object
  *   {"u":user,"o":organisation,"p":profession,"r":[roles],"t":tenant,
- *    "n":display name,"exp":unix seconds}
+ *    "n":display name,"on":organisation display name,"exp":unix seconds}
  * and mac is base64url(HMAC-SHA256(key, payload)) (libsodium
  * crypto_auth_hmacsha256). Verification compares in constant time and
  * rejects expired tokens.
@@ -25,7 +25,8 @@ struct cl_identity {
 	char organisation[CL_IDENTITY_FIELD_MAX];
 	char profession[CL_IDENTITY_FIELD_MAX];
 	char tenant[CL_IDENTITY_FIELD_MAX];
-	char name[CL_IDENTITY_FIELD_MAX];
+	char name[CL_IDENTITY_FIELD_MAX];              /* display name */
+	char organisation_name[CL_IDENTITY_FIELD_MAX]; /* display name */
 	char roles[CL_IDENTITY_MAX_ROLES][CL_IDENTITY_FIELD_MAX];
 	size_t n_roles;
 	int64_t expires; /* unix seconds */
