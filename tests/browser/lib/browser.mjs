@@ -13,7 +13,7 @@ export const DEMO_PASSWORD = 'Carelink-demo-2026!';
 export const DEMO = {
   tanaka: { email: 'tanaka@demo.carelink.jp', name: '田中 花子', org: '中央居宅介護支援事業所' },
   sato: { email: 'sato@demo.carelink.jp', name: '佐藤 一郎', org: 'さくら診療所' },
-  suzuki: { email: 'suzuki@demo.carelink.jp', name: '鈴木 美咲', org: '地域包括支援センター' },
+  suzuki: { email: 'suzuki@demo.carelink.jp', name: '鈴木 美咲', org: 'みどり市地域包括支援センター' },
 };
 
 /** Default time for one UI step (element to appear, request to finish). */
