@@ -1,0 +1,310 @@
+/* hub.c - the live streams (server-sent events) of connected browsers.
+ *
+ * Each stream is a suspended libmicrohttpd connection with a byte buffer.
+ * Pushing an event appends to the buffer and resumes the connection; the
+ * content reader drains the buffer and suspends again when it is empty, so
+ * an idle stream costs no polling. Streams are grouped by tenant, so one
+ * notification visits only the streams of its tenant: fan-out is linear in
+ * the connected audience. A stream whose buffer grows past GW_STREAM_MAX
+ * (a client that stopped reading) is ended; the browser reconnects with
+ * Last-Event-ID and catches up from notify.
+ */
+#include "gateway.h"
+
+#include <carelink/metrics.h>
+#include <carelink/util.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GW_STREAM_MAX (1u << 20)
+#define GW_SEEN 128
+
+struct gw_stream {
+	struct gw_hub *hub;
+	struct MHD_Connection *conn;
+	struct cl_identity who;
+	char *buf;
+	size_t len, off, cap;
+	bool suspended, closed, attached;
+	int refs;                   /* the request and the response */
+	int64_t seen[GW_SEEN];      /* ids already sent, to drop duplicates */
+	size_t n_seen;
+	struct gw_stream *prev, *next;
+};
+
+struct gw_tenant {
+	char tenant[CL_IDENTITY_FIELD_MAX];
+	struct gw_stream *head;
+	struct gw_tenant *next;
+};
+
+struct gw_hub {
+	pthread_mutex_t lock;
+	struct gw_tenant *tenants;
+	size_t count;
+	struct cl_metric *open_streams, *pushed;
+};
+
+struct gw_hub *gw_hub_new(void)
+{
+	struct gw_hub *h = cl_xcalloc(1, sizeof *h);
+	pthread_mutex_init(&h->lock, NULL);
+	h->open_streams = cl_metric_gauge("carelink_gateway_streams", "open event streams");
+	h->pushed = cl_metric_counter("carelink_gateway_events_pushed_total",
+				      "events queued to event streams");
+	return h;
+}
+
+void gw_hub_free(struct gw_hub *h)
+{
+	struct gw_tenant *t = h->tenants;
+	while (t) {
+		struct gw_tenant *next = t->next;
+		free(t);
+		t = next;
+	}
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+static struct gw_tenant *tenant_of(struct gw_hub *h, const char *tenant, bool create)
+{
+	for (struct gw_tenant *t = h->tenants; t; t = t->next)
+		if (!strcmp(t->tenant, tenant))
+			return t;
+	if (!create)
+		return NULL;
+	struct gw_tenant *t = cl_xcalloc(1, sizeof *t);
+	cl_strlcpy(t->tenant, tenant, sizeof t->tenant);
+	t->next = h->tenants;
+	h->tenants = t;
+	return t;
+}
+
+struct gw_stream *gw_stream_open(struct gw_hub *h, struct MHD_Connection *conn,
+				 const struct cl_identity *who)
+{
+	struct gw_stream *s = cl_xcalloc(1, sizeof *s);
+	s->hub = h;
+	s->conn = conn;
+	s->who = *who;
+	s->refs = 2;
+	s->attached = true;
+	pthread_mutex_lock(&h->lock);
+	struct gw_tenant *t = tenant_of(h, who->tenant, true);
+	s->next = t->head;
+	if (t->head)
+		t->head->prev = s;
+	t->head = s;
+	h->count++;
+	cl_metric_set(h->open_streams, (int64_t)h->count);
+	pthread_mutex_unlock(&h->lock);
+	return s;
+}
+
+/* called with the lock held */
+static void stream_detach(struct gw_stream *s)
+{
+	struct gw_hub *h = s->hub;
+	if (!s->attached)
+		return;
+	struct gw_tenant *t = tenant_of(h, s->who.tenant, false);
+	if (s->prev)
+		s->prev->next = s->next;
+	else if (t)
+		t->head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->prev = s->next = NULL;
+	s->attached = false;
+	h->count--;
+	cl_metric_set(h->open_streams, (int64_t)h->count);
+}
+
+/* called with the lock held: end the stream and wake it so MHD finishes */
+static void stream_close_locked(struct gw_stream *s)
+{
+	if (s->closed)
+		return;
+	stream_detach(s);
+	s->closed = true;
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+	}
+}
+
+void gw_stream_unref(struct gw_stream *s)
+{
+	struct gw_hub *h = s->hub;
+	pthread_mutex_lock(&h->lock);
+	stream_close_locked(s);
+	int left = --s->refs;
+	pthread_mutex_unlock(&h->lock);
+	if (left == 0) {
+		free(s->buf);
+		free(s);
+	}
+}
+
+/* called with the lock held */
+static bool stream_append(struct gw_stream *s, const char *text, size_t n)
+{
+	if (s->closed)
+		return false;
+	if (s->len - s->off + n > GW_STREAM_MAX) {
+		stream_close_locked(s);
+		return false;
+	}
+	if (s->off && s->off == s->len)
+		s->off = s->len = 0;
+	if (s->len + n > s->cap) {
+		if (s->off) { /* compact before growing */
+			memmove(s->buf, s->buf + s->off, s->len - s->off);
+			s->len -= s->off;
+			s->off = 0;
+		}
+		if (s->len + n > s->cap) {
+			s->cap = (s->len + n) * 2;
+			s->buf = cl_xrealloc(s->buf, s->cap);
+		}
+	}
+	memcpy(s->buf + s->len, text, n);
+	s->len += n;
+	if (s->suspended) {
+		s->suspended = false;
+		MHD_resume_connection(s->conn);
+	}
+	return true;
+}
+
+static bool seen_before(struct gw_stream *s, int64_t id)
+{
+	size_t n = s->n_seen < GW_SEEN ? s->n_seen : GW_SEEN;
+	for (size_t i = 0; i < n; i++)
+		if (s->seen[i] == id)
+			return true;
+	s->seen[s->n_seen++ % GW_SEEN] = id;
+	return false;
+}
+
+static bool push_locked(struct gw_stream *s, int64_t id, const char *event, const char *data)
+{
+	if (id > 0 && seen_before(s, id))
+		return !s->closed;
+	size_t n = strlen(data) + strlen(event) + 64;
+	char *text = cl_xmalloc(n);
+	int len = id > 0 ? snprintf(text, n, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id,
+				    event, data)
+			 : snprintf(text, n, "event: %s\ndata: %s\n\n", event, data);
+	bool ok = stream_append(s, text, (size_t)len);
+	free(text);
+	if (ok)
+		cl_metric_add(s->hub->pushed, 1);
+	return ok;
+}
+
+bool gw_stream_push(struct gw_stream *s, int64_t id, const char *event, const char *data)
+{
+	pthread_mutex_lock(&s->hub->lock);
+	bool ok = push_locked(s, id, event, data);
+	pthread_mutex_unlock(&s->hub->lock);
+	return ok;
+}
+
+ssize_t gw_stream_read(void *cls, uint64_t pos, char *out, size_t max)
+{
+	struct gw_stream *s = cls;
+	(void)pos;
+	pthread_mutex_lock(&s->hub->lock);
+	if (s->len > s->off) {
+		size_t n = s->len - s->off;
+		if (n > max)
+			n = max;
+		memcpy(out, s->buf + s->off, n);
+		s->off += n;
+		pthread_mutex_unlock(&s->hub->lock);
+		return (ssize_t)n;
+	}
+	if (s->closed) {
+		pthread_mutex_unlock(&s->hub->lock);
+		return MHD_CONTENT_READER_END_OF_STREAM;
+	}
+	s->suspended = true;
+	MHD_suspend_connection(s->conn);
+	pthread_mutex_unlock(&s->hub->lock);
+	return 0;
+}
+
+static bool str_in(const json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		if (json_is_string(v) && !strcmp(json_string_value(v), s))
+			return true;
+	}
+	return false;
+}
+
+static bool in_audience(const struct cl_identity *who, const json_t *n)
+{
+	const char *excluded = json_string_value(json_object_get(n, "exclude_user"));
+	if (excluded && !strcmp(excluded, who->user))
+		return false;
+	const json_t *a = json_object_get(n, "audience");
+	return json_is_true(json_object_get(a, "everyone")) ||
+	       str_in(json_object_get(a, "users"), who->user) ||
+	       str_in(json_object_get(a, "professions"), who->profession) ||
+	       str_in(json_object_get(a, "organisations"), who->organisation);
+}
+
+size_t gw_hub_dispatch(struct gw_hub *h, const json_t *n, const char *data)
+{
+	const char *tenant = json_string_value(json_object_get(n, "tenant_id"));
+	int64_t id = (int64_t)json_integer_value(json_object_get(n, "notification_id"));
+	size_t delivered = 0;
+	if (!tenant)
+		return 0;
+	pthread_mutex_lock(&h->lock);
+	struct gw_tenant *t = tenant_of(h, tenant, false);
+	for (struct gw_stream *s = t ? t->head : NULL, *next; s; s = next) {
+		next = s->next; /* push may close and unlink s */
+		if (in_audience(&s->who, n) && push_locked(s, id, "notification", data))
+			delivered++;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return delivered;
+}
+
+void gw_hub_heartbeat(struct gw_hub *h)
+{
+	static const char beat[] = ": heartbeat\n\n";
+	pthread_mutex_lock(&h->lock);
+	for (struct gw_tenant *t = h->tenants; t; t = t->next)
+		for (struct gw_stream *s = t->head, *next; s; s = next) {
+			next = s->next;
+			stream_append(s, beat, sizeof beat - 1);
+		}
+	pthread_mutex_unlock(&h->lock);
+}
+
+void gw_hub_close_all(struct gw_hub *h)
+{
+	pthread_mutex_lock(&h->lock);
+	for (struct gw_tenant *t = h->tenants; t; t = t->next)
+		while (t->head)
+			stream_close_locked(t->head);
+	pthread_mutex_unlock(&h->lock);
+}
+
+size_t gw_hub_count(struct gw_hub *h)
+{
+	pthread_mutex_lock(&h->lock);
+	size_t n = h->count;
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}

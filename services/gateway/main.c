@@ -1,0 +1,83 @@
+/* main.c - carelink-gateway: wiring of sessions, the public API, the live
+ * streams and the browser UI */
+#include "gateway.h"
+
+#include <carelink/log.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+
+static const struct cl_http_route routes[] = {
+	{"POST", "/api/login", gw_login, CL_HTTP_JSON},
+	{"POST", "/api/logout", gw_logout, 0},
+	{"GET", "/api/me", gw_me, 0},
+	{"GET", "/api/spaces", gw_api_spaces, 0},
+	{"GET", "/api/spaces/:id", gw_api_space, 0},
+	{"GET", "/api/threads/:id/posts", gw_api_thread_posts, 0},
+	{"POST", "/api/threads/:id/posts", gw_api_post_create, CL_HTTP_JSON},
+	{"GET", "/api/feed", gw_api_feed, 0},
+	{"GET", "/api/stream", gw_stream, 0},
+	{"GET", "/*", gw_static, 0},
+	{NULL, NULL, NULL, 0},
+};
+
+static void on_heartbeat(uv_timer_t *t)
+{
+	struct gw_app *app = t->data;
+	gw_hub_heartbeat(app->hub);
+}
+
+static void on_stop(void *arg)
+{
+	struct gw_app *app = arg;
+	gw_hub_close_all(app->hub); /* suspended streams must end before MHD stops */
+}
+
+/* room for many event streams: one descriptor each */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cl_service svc;
+	struct gw_app app = {.svc = &svc};
+	int rc = cl_service_open(&svc, "gateway", argc, argv);
+	if (rc < 0)
+		goto out;
+	if (cl_service_arg(argc, argv, "--seed-demo")) {
+		rc = gw_seed_demo(&svc);
+		goto out;
+	}
+	raise_fd_limit();
+	app.records_url = cl_cfg_get(&svc.cfg, "records.url", "http://127.0.0.1:8081");
+	app.notify_url = cl_cfg_get(&svc.cfg, "notify.url", "http://127.0.0.1:8083");
+	app.idle_timeout_s = cl_cfg_get_int(&svc.cfg, "session.idle_timeout", 30 * 60);
+	app.absolute_timeout_s = cl_cfg_get_int(&svc.cfg, "session.absolute_timeout", 12 * 3600);
+	app.secure_cookie = cl_cfg_get_bool(&svc.cfg, "session.secure_cookie", false);
+	app.hub = gw_hub_new();
+	rc = gw_feed_consumer_start(&app);
+	if (rc < 0)
+		goto out;
+	svc.on_stop = on_stop;
+	svc.on_stop_arg = &app;
+	uv_timer_init(&svc.loop, &app.heartbeat);
+	app.heartbeat.data = &app;
+	uv_timer_start(&app.heartbeat, on_heartbeat, 15000, 15000);
+	rc = cl_service_serve(&svc, routes, &app, true);
+	if (rc < 0)
+		goto out;
+	rc = cl_service_run(&svc);
+out:
+	if (app.hub)
+		gw_hub_close_all(app.hub);
+	cl_service_close(&svc);
+	cl_consumer_close(&app.consumer);
+	if (app.hub)
+		gw_hub_free(app.hub);
+	return rc < 0 ? 1 : 0;
+}
