@@ -107,7 +107,8 @@ int cl_identity_sign(const struct cl_identity *id,
 		goto out;
 	if (json_object_set(obj, "r", roles) != 0)
 		abort();
-	if (!identity_put(obj, "t", id->tenant) || !identity_put(obj, "n", id->name))
+	if (!identity_put(obj, "t", id->tenant) || !identity_put(obj, "n", id->name) ||
+	    !identity_put(obj, "on", id->organisation_name))
 		goto out;
 	if (json_object_set_new(obj, "exp", json_integer((json_int_t)id->expires)) != 0)
 		abort();
@@ -156,7 +157,7 @@ static bool identity_copy(char dst[CL_IDENTITY_FIELD_MAX], const json_t *v)
 /* Decode and check the payload JSON into *id (not including expiry). */
 static int identity_parse(const unsigned char *json, size_t len, struct cl_identity *id)
 {
-	json_t *obj, *u, *o, *p, *t, *r = NULL, *n = NULL, *role;
+	json_t *obj, *u, *o, *p, *t, *r = NULL, *n = NULL, *on = NULL, *role;
 	json_int_t exp;
 	json_error_t jerr;
 	size_t i;
@@ -165,16 +166,18 @@ static int identity_parse(const unsigned char *json, size_t len, struct cl_ident
 	obj = json_loadb((const char *)json, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!obj)
 		return CL_EAUTH;
-	if (json_unpack_ex(obj, &jerr, JSON_STRICT, "{s:o, s:o, s:o, s:o, s:I, s?o, s?o}",
+	if (json_unpack_ex(obj, &jerr, JSON_STRICT, "{s:o, s:o, s:o, s:o, s:I, s?o, s?o, s?o}",
 			   "u", &u, "o", &o, "p", &p, "t", &t, "exp", &exp,
-			   "r", &r, "n", &n) != 0)
+			   "r", &r, "n", &n, "on", &on) != 0)
 		goto out;
 	if (!json_is_string(u) || !json_is_string(o) || !json_is_string(p) ||
-	    !json_is_string(t) || (n && !json_is_string(n)) || (r && !json_is_array(r)))
+	    !json_is_string(t) || (n && !json_is_string(n)) || (on && !json_is_string(on)) ||
+	    (r && !json_is_array(r)))
 		goto out;
 	if (!identity_copy(id->user, u) || !identity_copy(id->organisation, o) ||
 	    !identity_copy(id->profession, p) || !identity_copy(id->tenant, t) ||
-	    (n && !identity_copy(id->name, n)))
+	    (n && !identity_copy(id->name, n)) ||
+	    (on && !identity_copy(id->organisation_name, on)))
 		goto out;
 	if (id->user[0] == '\0' || id->tenant[0] == '\0')
 		goto out;

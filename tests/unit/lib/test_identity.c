@@ -141,7 +141,7 @@ static void test_payload_is_documented_json(void **state)
 	assert_string_equal((char *)json,
 		"{\"u\":\"u-0001\",\"o\":\"org-kita-hokatsu\",\"p\":\"care_manager\","
 		"\"r\":[\"member\",\"space_admin\"],\"t\":\"city-01\","
-		"\"n\":\"山田 花子 \\\"はなこ\\\"\",\"exp\":1795000300}");
+		"\"n\":\"山田 花子 \\\"はなこ\\\"\",\"on\":\"\",\"exp\":1795000300}");
 	free(hdr);
 }
 
