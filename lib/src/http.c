@@ -369,12 +369,12 @@ int cl_http_start(struct cl_http_server **out, const struct cl_http_route *route
 		flags |= MHD_ALLOW_SUSPEND_RESUME;
 	s->daemon = MHD_start_daemon(
 		flags, (uint16_t)s->opts.port, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 		MHD_OPTION_THREAD_POOL_SIZE, s->opts.threads,
 		MHD_OPTION_CONNECTION_LIMIT, s->opts.connection_limit,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
 		MHD_OPTION_END);
 	if (!s->daemon) {
 		char port[16];
