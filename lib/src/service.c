@@ -25,7 +25,11 @@ bool cl_service_arg(int argc, char **argv, const char *flag)
 char *cl_service_path(const struct cl_service *svc, const char *rel, char *out,
 		      size_t size)
 {
-	snprintf(out, size, "%s/%s", svc->home, rel);
+	int n = snprintf(out, size, "%s/%s", svc->home, rel);
+	if (n < 0 || (size_t)n >= size) {
+		cl_log_error("path too long", "home", svc->home, "path", rel, NULL);
+		abort(); /* configuration error caught at start-up */
+	}
 	return out;
 }
 

@@ -114,8 +114,8 @@ int gw_seed_demo(struct cl_service *svc)
 	struct cl_pg *pg = cl_pg_pool_get(&svc->pool);
 	int rc = cl_pg_tx(pg, 0, seed_tx, &a);
 	cl_pg_pool_put(&svc->pool, pg);
-	json_decref(a.doc);
 	if (rc == 0)
 		cl_log_info("demo data in place", "tenant_id", a.tenant, NULL);
+	json_decref(a.doc);
 	return rc;
 }
