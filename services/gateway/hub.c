@@ -44,6 +44,7 @@ struct gw_hub {
 	pthread_mutex_t lock;
 	struct gw_tenant *tenants;
 	size_t count;
+	bool closing;                /* no new streams: the process is stopping */
 	struct cl_metric *open_streams, *pushed;
 };
 
@@ -91,8 +92,13 @@ struct gw_stream *gw_stream_open(struct gw_hub *h, struct MHD_Connection *conn,
 	s->conn = conn;
 	s->who = *who;
 	s->refs = 2;
-	s->attached = true;
 	pthread_mutex_lock(&h->lock);
+	if (h->closing) {
+		s->closed = true; /* the reader ends it at once */
+		pthread_mutex_unlock(&h->lock);
+		return s;
+	}
+	s->attached = true;
 	struct gw_tenant *t = tenant_of(h, who->tenant, true);
 	s->next = t->head;
 	if (t->head)
@@ -295,6 +301,7 @@ void gw_hub_heartbeat(struct gw_hub *h)
 void gw_hub_close_all(struct gw_hub *h)
 {
 	pthread_mutex_lock(&h->lock);
+	h->closing = true;
 	for (struct gw_tenant *t = h->tenants; t; t = t->next)
 		while (t->head)
 			stream_close_locked(t->head);

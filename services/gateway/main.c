@@ -75,8 +75,8 @@ int main(int argc, char **argv)
 out:
 	if (app.hub)
 		gw_hub_close_all(app.hub);
+	cl_consumer_close(&app.consumer); /* it uses the schemas and the hub */
 	cl_service_close(&svc);
-	cl_consumer_close(&app.consumer);
 	if (app.hub)
 		gw_hub_free(app.hub);
 	return rc < 0 ? 1 : 0;
