@@ -373,9 +373,24 @@ function setStreamStatus(s) {
   el.textContent = STREAM_TEXT[s] || s;
 }
 
-function startStream() {
-  stopStream();
-  const es = new EventSource(`${API}/stream`);
+/** Highest notification id shown, to resume a stream opened anew. */
+function lastNotificationId() {
+  let max = -1;
+  for (const id of state.feed.keys()) {
+    const n = Number(id);
+    if (Number.isSafeInteger(n) && n > max) max = n;
+  }
+  return max;
+}
+
+function startStream({ resume = false } = {}) {
+  clearTimeout(state.reconnectTimer);
+  state.reconnectTimer = null;
+  if (state.es) state.es.close();
+  // The browser resends Last-Event-ID on its own retries; a stream we open
+  // again ourselves says where to resume in the query instead.
+  const last = resume ? lastNotificationId() : -1;
+  const es = new EventSource(`${API}/stream` + (last >= 0 ? `?last_event_id=${last}` : ''));
   state.es = es;
   setStreamStatus(state.streamDown ? 'reconnecting' : 'connecting');
 
@@ -436,7 +451,7 @@ async function reconnectNow() {
     if (state.user) scheduleReconnect();
     return;
   }
-  if (state.user && !state.es) startStream();
+  if (state.user && !state.es) startStream({ resume: true });
 }
 
 // ----------------------------------------------------------------- spaces
