@@ -34,3 +34,16 @@ foreach(src ${CL_BROWSER_TESTS})
     FIXTURES_REQUIRED system LABELS browser RUN_SERIAL TRUE TIMEOUT 300
     ENVIRONMENT "${CL_TEST_ENV}")
 endforeach()
+
+# C tests of the library against the test system's PostgreSQL and broker
+file(GLOB CL_LIVE_TESTS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/live/test_*.c)
+foreach(src ${CL_LIVE_TESTS})
+  get_filename_component(name ${src} NAME_WE)
+  add_executable(${name} ${src})
+  target_link_libraries(${name} PRIVATE carelink PkgConfig::CMOCKA)
+  target_compile_definitions(${name} PRIVATE CL_SOURCE_DIR="${CARELINK_SOURCE_DIR}")
+  add_test(NAME live.${name} COMMAND ${name})
+  set_tests_properties(live.${name} PROPERTIES
+    FIXTURES_REQUIRED system LABELS integration RUN_SERIAL TRUE TIMEOUT 300
+    ENVIRONMENT "${CL_TEST_ENV}")
+endforeach()
