@@ -160,6 +160,22 @@ cmd_stop() {
     "$SCRIPT_DIR/pg.sh" stop "$VAR" >/dev/null 2>&1 || true
     rm -f "$VAR/url"
     info "stopped"
+    check_sanitizers
+}
+
+# a sanitizer build reports memory errors, undefined behaviour and leaks in
+# the logs of the processes it ran: any such report fails the stop
+check_sanitizers() {
+    local found=0 f
+    for f in "$VAR"/log/*.log; do
+        [[ -f $f && ! -L $f ]] || continue
+        if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$f"; then
+            warn "sanitizer report in $f:"
+            grep -E -A25 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$f" | head -60 >&2
+            found=1
+        fi
+    done
+    return $found
 }
 
 main() {
