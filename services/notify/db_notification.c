@@ -1,0 +1,169 @@
+/* db_notification.c - the SQL of the notifications table, one function per
+ * statement */
+#include "notify.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "carelink/err.h"
+#include "carelink/util.h"
+
+/* Columns every feed query selects, in the order feed_item() reads them. */
+#define NT_FEED_COLUMNS                                                        \
+	"id, kind, title, body, link, actor_id, actor_name,"                   \
+	" floor(extract(epoch FROM created_at) * 1000)::bigint"
+
+/* Who may see a row: $1 tenant, $2 user, $3 profession, $4 organisation of
+ * the reader. Empty identity fields never match a list entry. */
+#define NT_VISIBLE_TO_READER                                                   \
+	" tenant_id = $1"                                                      \
+	" AND (exclude_user IS NULL OR exclude_user <> $2)"                    \
+	" AND (audience_everyone"                                              \
+	"      OR ($2 <> '' AND $2 = ANY (audience_users))"                    \
+	"      OR ($3 <> '' AND $3 = ANY (audience_professions))"              \
+	"      OR ($4 <> '' AND $4 = ANY (audience_organisations)))"
+
+/* the JSON text of a string array, "[]" for NULL; caller frees */
+static char *array_text(const json_t *arr)
+{
+	char *text = arr ? json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	return text ? text : cl_xstrdup("[]");
+}
+
+int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
+{
+	char *users = array_text(n->audience_users);
+	char *professions = array_text(n->audience_professions);
+	char *organisations = array_text(n->audience_organisations);
+	const char *p[13] = {
+		n->tenant_id, n->source_event_id, n->kind, n->title, n->body,
+		n->link, n->actor_id, n->actor_name,
+		n->audience_everyone ? "true" : "false",
+		users, professions, organisations, n->exclude_user,
+	};
+	PGresult *res;
+	int rc = cl_pg_exec(
+		pg, &res,
+		"INSERT INTO notifications (tenant_id, source_event_id, kind, title,"
+		" body, link, actor_id, actor_name, audience_everyone, audience_users,"
+		" audience_professions, audience_organisations, exclude_user)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean,"
+		" ARRAY(SELECT json_array_elements_text($10::json)),"
+		" ARRAY(SELECT json_array_elements_text($11::json)),"
+		" ARRAY(SELECT json_array_elements_text($12::json)), $13)"
+		" ON CONFLICT (source_event_id) DO NOTHING"
+		" RETURNING id, floor(extract(epoch FROM created_at) * 1000)::bigint",
+		13, p);
+	free(users);
+	free(professions);
+	free(organisations);
+	if (rc < 0)
+		return rc;
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 0;
+	}
+	n->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	n->created_at = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	PQclear(res);
+	return 1;
+}
+
+/* the feed item of one row selected with NT_FEED_COLUMNS; new reference */
+static json_t *feed_item(const PGresult *res, int row)
+{
+	char created[32];
+	cl_time_format(strtoll(PQgetvalue(res, row, 7), NULL, 10), created);
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:b}",
+			 "id", (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10),
+			 "kind", PQgetvalue(res, row, 1),
+			 "title", PQgetvalue(res, row, 2),
+			 "body", PQgetvalue(res, row, 3),
+			 "link", PQgetvalue(res, row, 4),
+			 "actor", "id", PQgetvalue(res, row, 5),
+			 "name", PQgetvalue(res, row, 6),
+			 "created_at", created,
+			 "read", 0);
+}
+
+static void append_items(const PGresult *res, json_t *items)
+{
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(items, feed_item(res, i));
+}
+
+static void int_text(int64_t v, char out[24])
+{
+	snprintf(out, 24, "%" PRId64, v);
+}
+
+int nt_db_notification_newest(struct cl_pg *pg, const struct cl_identity *who,
+			      int64_t before, int limit, json_t *items)
+{
+	char b[24], l[24];
+	int_text(before, b);
+	int_text(limit, l);
+	const char *p[6] = {who->tenant, who->user, who->profession, who->organisation,
+			    before > 0 ? b : NULL, l};
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT " NT_FEED_COLUMNS " FROM notifications WHERE"
+			    NT_VISIBLE_TO_READER
+			    " AND ($5::bigint IS NULL OR id < $5::bigint)"
+			    " ORDER BY id DESC LIMIT $6::int",
+			    6, p);
+	if (rc < 0)
+		return rc;
+	append_items(res, items);
+	PQclear(res);
+	return 0;
+}
+
+int nt_db_notification_after(struct cl_pg *pg, const struct cl_identity *who,
+			     int64_t after, int64_t before, int limit, json_t *items)
+{
+	char a[24], b[24], l[24];
+	int_text(after, a);
+	int_text(before, b);
+	int_text(limit, l);
+	const char *p[7] = {who->tenant, who->user, who->profession, who->organisation,
+			    a, before > 0 ? b : NULL, l};
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT " NT_FEED_COLUMNS " FROM notifications WHERE"
+			    NT_VISIBLE_TO_READER
+			    " AND id > $5::bigint"
+			    " AND ($6::bigint IS NULL OR id < $6::bigint)"
+			    " ORDER BY id ASC LIMIT $7::int",
+			    7, p);
+	if (rc < 0)
+		return rc;
+	append_items(res, items);
+	PQclear(res);
+	return 0;
+}
+
+int nt_db_notification_get(struct cl_pg *pg, const struct cl_identity *who,
+			   int64_t id, json_t **item)
+{
+	char i[24];
+	int_text(id, i);
+	const char *p[5] = {who->tenant, who->user, who->profession, who->organisation, i};
+	PGresult *res;
+	*item = NULL;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT " NT_FEED_COLUMNS " FROM notifications WHERE"
+			    NT_VISIBLE_TO_READER " AND id = $5::bigint",
+			    5, p);
+	if (rc < 0)
+		return rc;
+	if (PQntuples(res) == 1) {
+		*item = feed_item(res, 0);
+		rc = *item ? 0 : CL_EFATAL; /* NULL only for text that is not UTF-8 */
+	} else {
+		rc = CL_ENOENT;
+	}
+	PQclear(res);
+	return rc;
+}

@@ -1,0 +1,45 @@
+/* main.c - carelink-notify: wiring of configuration, the carelink.posts
+ * consumer and the HTTP routes */
+#include "notify.h"
+
+static const struct cl_http_route nt_routes[] = {
+	{"GET", "/v1/feed", nt_feed_get, CL_HTTP_AUTH},
+	{"GET", "/v1/notifications/:id", nt_notification_get, CL_HTTP_AUTH},
+	{NULL, NULL, NULL, 0},
+};
+
+static const char *const nt_topics[] = {NT_TOPIC_POSTS, NULL};
+
+int main(int argc, char **argv)
+{
+	static struct cl_service svc;
+	static struct nt_app app;
+	int rc;
+
+	rc = cl_service_open(&svc, "notify", argc, argv);
+	if (rc < 0)
+		goto out_service;
+	app.svc = &svc;
+
+	/* the consumer thread's own connection; it reconnects when needed */
+	cl_pg_open(&app.consumer_pg, cl_cfg_get(&svc.cfg, "pg.conninfo", ""));
+	rc = cl_consumer_open(&app.consumer, &svc.cfg, "notify", nt_topics, "earliest",
+			      nt_posts_consume, &app);
+	if (rc < 0)
+		goto out_pg;
+	rc = cl_consumer_start(&app.consumer);
+	if (rc < 0)
+		goto out_consumer;
+	rc = cl_service_serve(&svc, nt_routes, &app, false);
+	if (rc < 0)
+		goto out_consumer;
+	rc = cl_service_run(&svc);
+
+out_consumer:
+	cl_consumer_close(&app.consumer);
+out_pg:
+	cl_pg_close(&app.consumer_pg);
+out_service:
+	cl_service_close(&svc);
+	return rc < 0 ? 1 : 0;
+}
