@@ -122,7 +122,7 @@ cmd_start() {
         esac
     done
     if ((fresh)) && [[ -d $VAR ]]; then
-        cmd_stop
+        cmd_stop || true # a fresh start does not judge the previous run
         rm -rf "$VAR"
     fi
     mkdir -p "$VAR/run" "$VAR/log" "$VAR/etc" "$VAR/secrets"
