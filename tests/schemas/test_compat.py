@@ -8,6 +8,7 @@ written with every earlier version (Apache Avro's schema resolution rules,
 checked with python3-avro's own compatibility checker), and a sample datum
 written with each old version must decode with the current one.
 """
+import datetime
 import io
 import json
 import os
@@ -25,6 +26,9 @@ SCHEMAS = os.path.join(HOME, "schemas")
 def sample(schema):
     """A datum that fits schema, touching every field."""
     t = schema.type
+    logical = schema.props.get("logicalType") if hasattr(schema, "props") else None
+    if logical in ("timestamp-millis", "timestamp-micros"):
+        return datetime.datetime(2026, 11, 24, 10, 0, tzinfo=datetime.timezone.utc)
     if t == "record":
         return {f.name: sample(f.type) for f in schema.fields}
     if t == "union":
