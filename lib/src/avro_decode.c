@@ -6,6 +6,7 @@
  */
 #include <math.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,7 +36,8 @@ static json_t *json_from_bytes(const unsigned char *p, size_t n)
 
 static int to_json(avro_value_t *v, json_t **out);
 
-static int record_to_json(avro_value_t *v, json_t **out)
+/* records and maps both become JSON objects: by field name or by key */
+static int object_to_json(avro_value_t *v, json_t **out, bool is_map)
 {
 	json_t *obj = json_object();
 	size_t n = 0;
@@ -49,17 +51,24 @@ static int record_to_json(avro_value_t *v, json_t **out)
 		json_t *fv = NULL;
 
 		if (avro_value_get_by_index(v, i, &child, &name) != 0) {
-			cl__avro_set_error("field %zu: %s", i, avro_strerror());
+			cl__avro_set_error("%s %zu: %s", is_map ? "map entry" : "field", i,
+					   avro_strerror());
 			rc = CL_EINVAL;
 			goto out;
 		}
 		rc = to_json(&child, &fv);
 		if (rc < 0) {
-			cl__avro_prefix_error("%s: ", name);
+			if (is_map)
+				cl__avro_prefix_error("map entry %zu: ", i);
+			else
+				cl__avro_prefix_error("%s: ", name);
 			goto out;
 		}
 		if (json_object_set_new(obj, name, fv) != 0) {
-			cl__avro_set_error("field name \"%s\" is not valid utf-8", name);
+			if (is_map)
+				cl__avro_set_error("map key %zu is not valid utf-8", i);
+			else
+				cl__avro_set_error("field name \"%s\" is not valid utf-8", name);
 			rc = CL_EINVAL;
 			goto out;
 		}
@@ -103,44 +112,6 @@ out:
 		arr = NULL;
 	}
 	*out = arr;
-	return rc;
-}
-
-static int map_to_json(avro_value_t *v, json_t **out)
-{
-	json_t *obj = json_object();
-	size_t n = 0;
-	int rc = 0;
-
-	cl__avro_oom_check(obj);
-	avro_value_get_size(v, &n);
-	for (size_t i = 0; i < n; i++) {
-		avro_value_t child;
-		const char *key = NULL;
-		json_t *item = NULL;
-
-		if (avro_value_get_by_index(v, i, &child, &key) != 0) {
-			cl__avro_set_error("map entry %zu: %s", i, avro_strerror());
-			rc = CL_EINVAL;
-			goto out;
-		}
-		rc = to_json(&child, &item);
-		if (rc < 0) {
-			cl__avro_prefix_error("map entry %zu: ", i);
-			goto out;
-		}
-		if (json_object_set_new(obj, key, item) != 0) {
-			cl__avro_set_error("map key %zu is not valid utf-8", i);
-			rc = CL_EINVAL;
-			goto out;
-		}
-	}
-out:
-	if (rc < 0) {
-		json_decref(obj);
-		obj = NULL;
-	}
-	*out = obj;
 	return rc;
 }
 
@@ -250,9 +221,9 @@ static int to_json(avro_value_t *v, json_t **out)
 	case AVRO_ARRAY:
 		return array_to_json(v, out);
 	case AVRO_MAP:
-		return map_to_json(v, out);
+		return object_to_json(v, out, true);
 	case AVRO_RECORD:
-		return record_to_json(v, out);
+		return object_to_json(v, out, false);
 	case AVRO_UNION: {
 		avro_value_t branch;
 
