@@ -1,5 +1,6 @@
 /* cfg.c - configuration from defaults, a "key = value" file and CARELINK_* variables */
 #include "carelink/cfg.h"
+#include "carelink/util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,22 +16,6 @@
 #define CL__CFG_ENV_PREFIX "CARELINK_"
 
 extern char **environ;
-
-static void *cfg_xrealloc(void *p, size_t n)
-{
-	p = realloc(p, n);
-	if (!p)
-		abort();
-	return p;
-}
-
-static char *cfg_xstrdup(const char *s)
-{
-	char *d = strdup(s);
-	if (!d)
-		abort();
-	return d;
-}
 
 void cl_cfg_init(struct cl_cfg *cfg)
 {
@@ -60,7 +45,7 @@ static struct cl_cfg_entry *cfg_find(const struct cl_cfg *cfg, const char *key)
 void cl_cfg_set(struct cl_cfg *cfg, const char *key, const char *value)
 {
 	struct cl_cfg_entry *e = cfg_find(cfg, key);
-	char *v = cfg_xstrdup(value);
+	char *v = cl_xstrdup(value);
 
 	if (e) {
 		free(e->value);
@@ -69,9 +54,9 @@ void cl_cfg_set(struct cl_cfg *cfg, const char *key, const char *value)
 	}
 	if (cfg->n == cfg->cap) {
 		cfg->cap = cfg->cap ? cfg->cap * 2 : 16;
-		cfg->entries = cfg_xrealloc(cfg->entries, cfg->cap * sizeof(*cfg->entries));
+		cfg->entries = cl_xrealloc(cfg->entries, cfg->cap * sizeof(*cfg->entries));
 	}
-	cfg->entries[cfg->n].key = cfg_xstrdup(key);
+	cfg->entries[cfg->n].key = cl_xstrdup(key);
 	cfg->entries[cfg->n].value = v;
 	cfg->n++;
 }
@@ -195,7 +180,7 @@ static char *cfg_env_key(const char *name, size_t len)
 
 	if (len == 0)
 		return NULL;
-	key = k = cfg_xrealloc(NULL, len + 1);
+	key = k = cl_xrealloc(NULL, len + 1);
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)name[i];
 

@@ -1,5 +1,6 @@
 /* metrics.c - process counters and gauges rendered in Prometheus text format 0.0.4 */
 #include "carelink/metrics.h"
+#include "carelink/util.h"
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -46,14 +47,6 @@ static bool metrics_name_valid(const char *s)
 	return true;
 }
 
-static char *metrics_xstrdup(const char *s)
-{
-	char *d = strdup(s);
-
-	if (!d)
-		abort();
-	return d;
-}
 
 static struct cl_metric *metrics_register(const char *name, const char *help,
 					  enum metric_type type)
@@ -77,8 +70,8 @@ static struct cl_metric *metrics_register(const char *name, const char *help,
 	if (metrics_n == CL__METRICS_MAX)
 		metrics_die("too many metrics, cannot register", name);
 	m = &metrics[metrics_n];
-	m->name = metrics_xstrdup(name);
-	m->help = metrics_xstrdup(help ? help : "");
+	m->name = cl_xstrdup(name);
+	m->help = cl_xstrdup(help ? help : "");
 	m->type = type;
 	atomic_init(&m->value, 0);
 	metrics_n++;
