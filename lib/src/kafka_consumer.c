@@ -3,6 +3,7 @@
 #include "carelink/kafka.h"
 #include "carelink/err.h"
 #include "carelink/log.h"
+#include "carelink/metrics.h"
 #include "carelink/util.h"
 
 #include <stdio.h>
@@ -118,12 +119,22 @@ static void store_offset(struct cl_consumer *c, const rd_kafka_message_t *msg)
 
 void cl_consumer_handle(struct cl_consumer *c, const rd_kafka_message_t *msg)
 {
+	static struct cl_metric *handled, *retried, *dead;
+	if (!handled) { /* registration is idempotent and thread-safe */
+		handled = cl_metric_counter("carelink_consumer_handled_total",
+					    "messages handled by a consumer");
+		retried = cl_metric_counter("carelink_consumer_retries_total",
+					    "handler attempts that will be retried");
+		dead = cl_metric_counter("carelink_consumer_deadletter_total",
+					 "messages sent to the dead-letter topic");
+	}
 	unsigned backoff_ms = 50;
 	while (!atomic_load(&c->stop)) {
 		char reason[256] = "";
 		int rc = c->fn(msg, c->arg, reason, sizeof reason);
 		if (rc == 0) {
 			store_offset(c, msg);
+			cl_metric_add(handled, 1);
 			return;
 		}
 		if (rc != CL_ERETRY) {
@@ -131,9 +142,11 @@ void cl_consumer_handle(struct cl_consumer *c, const rd_kafka_message_t *msg)
 				cl_strlcpy(reason, cl_strerror(rc), sizeof reason);
 			if (send_deadletter(c, msg, reason) == 0) {
 				store_offset(c, msg);
+				cl_metric_add(dead, 1);
 				return;
 			}
 		}
+		cl_metric_add(retried, 1);
 		/* transient: offer the same message again; never skip it */
 		usleep(backoff_ms * 1000);
 		if (backoff_ms < 5000)

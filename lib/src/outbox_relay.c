@@ -3,6 +3,7 @@
 #include "carelink/outbox.h"
 #include "carelink/err.h"
 #include "carelink/log.h"
+#include "carelink/metrics.h"
 #include "carelink/util.h"
 
 #include <inttypes.h>
@@ -55,6 +56,9 @@ static void relay_delivered(void *opaque, rd_kafka_resp_err_t err, void *arg)
 		return; /* still unsent: the next pass produces it again */
 	ids_push(&r->acked, &r->n_acked, &r->cap_acked, id);
 	r->published++;
+	cl_metric_add(cl_metric_counter("carelink_outbox_published_total",
+					"outbox events delivered to kafka"),
+		      1);
 }
 
 static int relay_mark_sent(struct cl_outbox_relay *r)
