@@ -117,17 +117,22 @@ static void store_offset(struct cl_consumer *c, const rd_kafka_message_t *msg)
 		cl_log_warn("offset store failed", "detail", rd_kafka_err2str(e), NULL);
 }
 
+static struct cl_metric *handled, *retried, *dead;
+static pthread_once_t metrics_once = PTHREAD_ONCE_INIT;
+
+static void metrics_init(void)
+{
+	handled = cl_metric_counter("carelink_consumer_handled_total",
+				    "messages handled by a consumer");
+	retried = cl_metric_counter("carelink_consumer_retries_total",
+				    "handler attempts that will be retried");
+	dead = cl_metric_counter("carelink_consumer_deadletter_total",
+				 "messages sent to the dead-letter topic");
+}
+
 void cl_consumer_handle(struct cl_consumer *c, const rd_kafka_message_t *msg)
 {
-	static struct cl_metric *handled, *retried, *dead;
-	if (!handled) { /* registration is idempotent and thread-safe */
-		handled = cl_metric_counter("carelink_consumer_handled_total",
-					    "messages handled by a consumer");
-		retried = cl_metric_counter("carelink_consumer_retries_total",
-					    "handler attempts that will be retried");
-		dead = cl_metric_counter("carelink_consumer_deadletter_total",
-					 "messages sent to the dead-letter topic");
-	}
+	pthread_once(&metrics_once, metrics_init);
 	unsigned backoff_ms = 50;
 	while (!atomic_load(&c->stop)) {
 		char reason[256] = "";
