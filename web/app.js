@@ -2,7 +2,7 @@
 // Plain ES module, no build step. User content is only ever rendered with
 // textContent / text nodes, never as HTML.
 
-const API = '/api';
+const API = '/api/v1';
 const FEED_LIMIT = 50;
 const FEED_MAX_ITEMS = 300;
 const SNIPPET_CHARS = 140;

@@ -1,4 +1,4 @@
-/* auth.c - POST /api/login, POST /api/logout, GET /api/me */
+/* auth.c - POST /api/v1/login, POST /api/v1/logout, GET /api/v1/me */
 #include "gateway.h"
 
 #include <carelink/err.h>

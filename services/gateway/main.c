@@ -7,15 +7,15 @@
 #include <sys/resource.h>
 
 static const struct cl_http_route routes[] = {
-	{"POST", "/api/login", gw_login, CL_HTTP_JSON},
-	{"POST", "/api/logout", gw_logout, 0},
-	{"GET", "/api/me", gw_me, 0},
-	{"GET", "/api/spaces", gw_api_spaces, 0},
-	{"GET", "/api/spaces/:id", gw_api_space, 0},
-	{"GET", "/api/threads/:id/posts", gw_api_thread_posts, 0},
-	{"POST", "/api/threads/:id/posts", gw_api_post_create, CL_HTTP_JSON},
-	{"GET", "/api/feed", gw_api_feed, 0},
-	{"GET", "/api/stream", gw_stream, 0},
+	{"POST", "/api/v1/login", gw_login, CL_HTTP_JSON},
+	{"POST", "/api/v1/logout", gw_logout, 0},
+	{"GET", "/api/v1/me", gw_me, 0},
+	{"GET", "/api/v1/spaces", gw_api_spaces, 0},
+	{"GET", "/api/v1/spaces/:id", gw_api_space, 0},
+	{"GET", "/api/v1/threads/:id/posts", gw_api_thread_posts, 0},
+	{"POST", "/api/v1/threads/:id/posts", gw_api_post_create, CL_HTTP_JSON},
+	{"GET", "/api/v1/feed", gw_api_feed, 0},
+	{"GET", "/api/v1/stream", gw_stream, 0},
 	{"GET", "/*", gw_static, 0},
 	{NULL, NULL, NULL, 0},
 };

@@ -1,4 +1,4 @@
-/* stream.c - GET /api/stream: a person's live notifications as server-sent
+/* stream.c - GET /api/v1/stream: a person's live notifications as server-sent
  * events, resuming after Last-Event-ID from notify's feed */
 #include "gateway.h"
 

@@ -254,7 +254,7 @@ class Session:
         return http_request(self.url, method, path, body, hdrs, timeout)
 
     def login(self, email, password):
-        r = self.request("POST", "/api/login",
+        r = self.request("POST", "/api/v1/login",
                          json_body={"email": email, "password": password})
         if r.status != 200:
             fail("login as %s: expected 200, got %s" % (email, r.describe()))
@@ -283,14 +283,14 @@ def login(name):
     s = Session()
     s.login(u["email"], seed()["password"])
     check(s.user and s.user.get("id") == u["id"],
-          "login as %s: /api/login returned user %r" % (name, s.user))
+          "login as %s: /api/v1/login returned user %r" % (name, s.user))
     return s
 
 
 def thread_id(session, title, space_id=None):
     """Id of the thread with this title in the demo space."""
     space_id = space_id or demo_space()["id"]
-    doc = session.get_json("/api/spaces/%s" % space_id, "space")
+    doc = session.get_json("/api/v1/spaces/%s" % space_id, "space")
     for t in doc.get("threads", []):
         if t.get("title") == title:
             return t["id"]
@@ -298,22 +298,22 @@ def thread_id(session, title, space_id=None):
 
 
 def create_post(session, tid, text):
-    r = session.request("POST", "/api/threads/%s/posts" % tid, json_body={"body": text})
+    r = session.request("POST", "/api/v1/threads/%s/posts" % tid, json_body={"body": text})
     if r.status != 201:
-        fail("POST /api/threads/%s/posts: expected 201, got %s" % (tid, r.describe()))
+        fail("POST /api/v1/threads/%s/posts: expected 201, got %s" % (tid, r.describe()))
     post = r.json().get("post")
     check(isinstance(post, dict) and post.get("id"), "201 without a post: %r" % r.body[:300])
     return post
 
 
 def thread_posts(session, tid, limit=500):
-    return session.get_json("/api/threads/%s/posts?limit=%d" % (tid, limit),
+    return session.get_json("/api/v1/threads/%s/posts?limit=%d" % (tid, limit),
                             "thread posts").get("posts", [])
 
 
 def latest_feed_id(session):
     """Id of the newest notification session can see (0 when none)."""
-    items = session.get_json("/api/feed?limit=1", "feed").get("notifications", [])
+    items = session.get_json("/api/v1/feed?limit=1", "feed").get("notifications", [])
     return items[0]["id"] if items else 0
 
 
@@ -321,7 +321,7 @@ def feed_after(session, after, page=200):
     """Every notification with id > after, oldest first."""
     out = []
     while True:
-        items = session.get_json("/api/feed?after=%d&limit=%d" % (after, page),
+        items = session.get_json("/api/v1/feed?after=%d&limit=%d" % (after, page),
                                  "feed").get("notifications", [])
         out.extend(items)
         if len(items) < page:
@@ -370,7 +370,7 @@ _END = object()
 
 
 class EventStream:
-    """GET /api/stream of a session, read by a background thread into a
+    """GET /api/v1/stream of a session, read by a background thread into a
     queue, so that every wait has a deadline."""
 
     def __init__(self, session, last_event_id=None, timeout=10):
@@ -382,19 +382,19 @@ class EventStream:
         try:
             self.conn.connect()
             self.sock = self.conn.sock
-            self.conn.request("GET", "/api/stream", headers=hdrs)
+            self.conn.request("GET", "/api/v1/stream", headers=hdrs)
             self.resp = self.conn.getresponse()
         except (OSError, http.client.HTTPException) as e:
             self.conn.close()
-            fail("GET /api/stream: %s: %s" % (type(e).__name__, e))
+            fail("GET /api/v1/stream: %s: %s" % (type(e).__name__, e))
         if self.resp.status != 200:
             body = self.resp.read(2000)
             self.conn.close()
-            fail("GET /api/stream: expected 200, got %d %r" % (self.resp.status, body))
+            fail("GET /api/v1/stream: expected 200, got %d %r" % (self.resp.status, body))
         ctype = self.resp.getheader("Content-Type", "")
         if not ctype.startswith("text/event-stream"):
             self.conn.close()
-            fail("GET /api/stream: Content-Type is %r, not text/event-stream" % ctype)
+            fail("GET /api/v1/stream: Content-Type is %r, not text/event-stream" % ctype)
         # heartbeats keep a healthy stream busy; a minute of silence is an error
         self.sock.settimeout(60)
         self.q = queue.Queue()

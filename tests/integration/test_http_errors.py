@@ -95,7 +95,7 @@ def check_public_api(failures):
         elif csrf == "wrong":
             hdrs["X-CSRF-Token"] = tanaka.csrf[:-2] + ("AA" if tanaka.csrf[-2:] != "AA" else "BB")
         thread = opt.get("thread", tid)
-        r = tanaka.request("POST", "/api/threads/%s/posts" % thread, body=opt["body"],
+        r = tanaka.request("POST", "/api/v1/threads/%s/posts" % thread, body=opt["body"],
                            headers=hdrs)
         try:
             check_error(r, status, codes, "POST posts, " + name)
@@ -116,7 +116,7 @@ def check_public_api(failures):
     for name, email, password in (
             ("wrong password", u["email"], ct.seed()["password"] + "x"),
             ("unknown e-mail", "nobody-%s@demo.carelink.jp" % marker, ct.seed()["password"])):
-        r = ct.Session().request("POST", "/api/login",
+        r = ct.Session().request("POST", "/api/v1/login",
                                  json_body={"email": email, "password": password})
         try:
             check_error(r, 401, {"invalid_credentials"}, "login, " + name)

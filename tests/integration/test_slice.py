@@ -52,7 +52,7 @@ def test():
     items = ct.post_notifications(ct.feed_after(sato, sato_mark), pid)
     ct.check_eq(len(items), 1, "notifications for the post in sato's feed")
     ct.check_eq(items[0], item, "the feed item versus the streamed item")
-    newest = sato.get_json("/api/feed?limit=50", "feed")["notifications"]
+    newest = sato.get_json("/api/v1/feed?limit=50", "feed")["notifications"]
     ct.check(any(n["id"] == item["id"] for n in newest),
              "the notification is not among the newest 50 of sato's feed")
 
