@@ -1,5 +1,6 @@
 /* feed_consumer.c - reads carelink.notifications and hands each notification
- * to the live streams of this gateway replica. Every replica reads every
+ * to the live streams of this gateway replica; reads carelink.identity to end
+ * the streams of people who were deactivated. Every replica reads every
  * partition (a consumer group of its own, starting at the end): streams are
  * attached to replicas, not to partitions. */
 #include "gateway.h"
@@ -39,7 +40,11 @@ static int on_notification(const rd_kafka_message_t *msg, void *arg, char *reaso
 			    NULL);
 		return 0;
 	}
-	if (!strcmp(type, "carelink.notifications.NotificationCreated")) {
+	if (!strcmp(type, "carelink.identity.UserChanged")) {
+		/* a deactivated person's streams end on every replica */
+		if (!json_is_true(json_object_get(e, "active")))
+			gw_hub_close_user(app->hub, cl_json_str(e, "user_id"));
+	} else if (!strcmp(type, "carelink.notifications.NotificationCreated")) {
 		json_t *item = gw_notification_item(e);
 		char *data = json_dumps(item, JSON_COMPACT);
 		gw_hub_dispatch(app->hub, e, data);
@@ -57,7 +62,7 @@ int gw_feed_consumer_start(struct gw_app *app)
 	char group[64], id[CL_UUID_LEN + 1];
 	cl_uuid_new(id);
 	snprintf(group, sizeof group, "gateway-live-%s", id);
-	const char *topics[] = {"carelink.notifications", NULL};
+	const char *topics[] = {"carelink.notifications", "carelink.identity", NULL};
 	int rc = cl_consumer_open(&app->consumer, &app->svc->cfg, group, topics, "latest",
 				  on_notification, app);
 	if (rc < 0)

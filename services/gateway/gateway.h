@@ -44,6 +44,16 @@ int gw_db_session_create(struct cl_pg *pg, const char *token_hash, const char *u
 int gw_db_session_delete(struct cl_pg *pg, const char *token_hash);
 int gw_db_session_touch(struct cl_pg *pg, const char *token_hash);
 
+/* session.c - gw_auth_require(): the person behind a request, by session
+ * cookie or, for routes that machine clients may use, by API token
+ * ("Authorization: Bearer ..."). scope NULL: sessions only. Answers 401/403
+ * itself and returns false when there is none. */
+bool gw_auth_require(struct cl_http_req *req, struct gw_user *u, const char *scope);
+/* tokens.c - gw_token_require(): the token's owner as a gw_user when the
+ * bearer token is valid, not revoked, and carries scope; records its last
+ * use. Answers 401 (unknown, revoked) / 403 (scope) itself. */
+bool gw_token_require(struct cl_http_req *req, struct gw_user *u, const char *scope);
+
 /* session.c - the session of a request. gw_session_require() answers 401
  * itself (and returns false) when there is none; for state-changing
  * methods it also checks X-CSRF-Token (403 when wrong). */
@@ -76,6 +86,9 @@ ssize_t gw_stream_read(void *cls, uint64_t pos, char *buf, size_t max);
 size_t gw_hub_dispatch(struct gw_hub *hub, const json_t *notification, const char *data);
 void gw_hub_heartbeat(struct gw_hub *hub);
 void gw_hub_close_all(struct gw_hub *hub);
+/* gw_hub_close_user() - end every stream of user at once (deactivation,
+ * logout everywhere); returns how many were ended. */
+size_t gw_hub_close_user(struct gw_hub *hub, const char *user);
 size_t gw_hub_count(struct gw_hub *hub);
 
 /* feed_consumer.c */

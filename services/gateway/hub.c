@@ -315,3 +315,19 @@ size_t gw_hub_count(struct gw_hub *h)
 	pthread_mutex_unlock(&h->lock);
 	return n;
 }
+
+size_t gw_hub_close_user(struct gw_hub *h, const char *user)
+{
+	size_t closed = 0;
+	pthread_mutex_lock(&h->lock);
+	for (struct gw_tenant *t = h->tenants; t; t = t->next)
+		for (struct gw_stream *s = t->head, *next; s; s = next) {
+			next = s->next;
+			if (!strcmp(s->who.user, user)) {
+				stream_close_locked(s);
+				closed++;
+			}
+		}
+	pthread_mutex_unlock(&h->lock);
+	return closed;
+}

@@ -1,12 +1,14 @@
 /* main.c - carelink-gateway: wiring of sessions, the public API, the live
  * streams and the browser UI */
 #include "gateway.h"
+#include "routes.h"
 
 #include <carelink/log.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
-static const struct cl_http_route routes[] = {
+/* the slice's routes; other modules bring their own tables (routes.h) */
+const struct cl_http_route gw_routes_core[] = {
 	{"POST", "/api/v1/login", gw_login, CL_HTTP_JSON},
 	{"POST", "/api/v1/logout", gw_logout, 0},
 	{"GET", "/api/v1/me", gw_me, 0},
@@ -16,7 +18,6 @@ static const struct cl_http_route routes[] = {
 	{"POST", "/api/v1/threads/:id/posts", gw_api_post_create, CL_HTTP_JSON},
 	{"GET", "/api/v1/feed", gw_api_feed, 0},
 	{"GET", "/api/v1/stream", gw_stream, 0},
-	{"GET", "/*", gw_static, 0},
 	{NULL, NULL, NULL, 0},
 };
 
@@ -46,6 +47,11 @@ int main(int argc, char **argv)
 {
 	struct cl_service svc;
 	struct gw_app app = {.svc = &svc};
+	struct cl_http_route *routes = NULL;
+	if (cl_service_arg(argc, argv, "--routes")) {
+		gw_routes_print(stdout); /* what the OpenAPI document must describe */
+		return 0;
+	}
 	int rc = cl_service_open(&svc, "gateway", argc, argv);
 	if (rc < 0)
 		goto out;
@@ -68,6 +74,7 @@ int main(int argc, char **argv)
 	uv_timer_init(&svc.loop, &app.heartbeat);
 	app.heartbeat.data = &app;
 	uv_timer_start(&app.heartbeat, on_heartbeat, 15000, 15000);
+	routes = gw_routes_build();
 	rc = cl_service_serve(&svc, routes, &app, true);
 	if (rc < 0)
 		goto out;
@@ -79,5 +86,6 @@ out:
 	cl_service_close(&svc);
 	if (app.hub)
 		gw_hub_free(app.hub);
+	free(routes);
 	return rc < 0 ? 1 : 0;
 }

@@ -64,3 +64,15 @@ bool gw_session_require(struct cl_http_req *req, struct gw_user *u)
 	}
 	return true;
 }
+
+bool gw_auth_require(struct cl_http_req *req, struct gw_user *u, const char *scope)
+{
+	const char *auth = cl_http_header(req, "Authorization");
+	if (auth && scope)
+		return gw_token_require(req, u, scope);
+	if (auth) {
+		cl_http_error(req, 401, "unauthenticated", "this resource needs a session");
+		return false;
+	}
+	return gw_session_require(req, u);
+}

@@ -1,0 +1,20 @@
+/* routes.h - the gateway's route tables: one per module, joined at start.
+ * Each table ends with a {NULL} entry. The static files come last. */
+#ifndef CARELINK_GATEWAY_ROUTES_H
+#define CARELINK_GATEWAY_ROUTES_H
+
+#include <carelink/http.h>
+#include <stdio.h>
+
+extern const struct cl_http_route gw_routes_core[];     /* main.c: login, spaces, feed, stream */
+extern const struct cl_http_route gw_routes_auth[];     /* auth_routes.c: passwords, two-factor */
+extern const struct cl_http_route gw_routes_admin[];    /* admin_routes.c: organisations, users, invitations */
+extern const struct cl_http_route gw_routes_people[];   /* people_routes.c: directory, profiles, tokens */
+extern const struct cl_http_route gw_routes_platform[]; /* platform_routes.c: openapi, audit */
+
+/* gw_routes_build() - every table joined, static files last; caller frees. */
+struct cl_http_route *gw_routes_build(void);
+/* gw_routes_print() - "METHOD PATTERN" per line, the API routes only. */
+void gw_routes_print(FILE *out);
+
+#endif
