@@ -21,6 +21,7 @@ PACKAGES=(
     build-essential cmake pkg-config git
     librdkafka-dev libpq-dev libavro-dev libmicrohttpd-dev libuv1-dev
     libjansson-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev
+    nettle-dev libqrencode-dev clang libclang-rt-14-dev openssl
     postgresql postgresql-contrib
     kcat chromium python3 python3-avro libxml2-utils curl
 )
