@@ -8,6 +8,9 @@ const FEED_MAX_ITEMS = 300;
 const SNIPPET_CHARS = 140;
 const RECONNECT_MIN_MS = 1000;
 const RECONNECT_MAX_MS = 30000;
+// Safety net for a live push lost on the server side: re-read the feed
+// now and then while the page is visible (new items merge by id).
+const FEED_RESYNC_MS = 60000;
 
 const state = {
   user: null,
@@ -18,6 +21,8 @@ const state = {
   streamDown: false,
   reconnectTimer: null,
   reconnectDelay: RECONNECT_MIN_MS,
+  resyncTimer: null,
+  lastFeedLoad: 0,
   spaceId: null,        // space whose threads are shown
   threadId: null,       // thread whose posts are shown
   threadClosed: new Map(), // thread id -> closed flag, from space listings
@@ -190,12 +195,18 @@ function enterApp(data) {
   updateTitle();
   startStream();
   loadFeed();
+  clearInterval(state.resyncTimer);
+  state.resyncTimer = setInterval(() => {
+    if (state.user && document.visibilityState === 'visible') loadFeed();
+  }, FEED_RESYNC_MS);
   loadSpaces();
   route();
 }
 
 function leaveApp({ keepRoute = false } = {}) {
   stopStream();
+  clearInterval(state.resyncTimer);
+  state.resyncTimer = null;
   state.user = null;
   state.csrf = null;
   state.feed.clear();
@@ -334,6 +345,7 @@ function updateTitle(unread = 0) {
 }
 
 async function loadFeed() {
+  state.lastFeedLoad = Date.now();
   try {
     const data = await api('GET', `/feed?limit=${FEED_LIMIT}`);
     if (!state.user) return;
@@ -383,13 +395,13 @@ function lastNotificationId() {
   return max;
 }
 
-function startStream({ resume = false } = {}) {
+function startStream() {
   clearTimeout(state.reconnectTimer);
   state.reconnectTimer = null;
   if (state.es) state.es.close();
   // The browser resends Last-Event-ID on its own retries; a stream we open
-  // again ourselves says where to resume in the query instead.
-  const last = resume ? lastNotificationId() : -1;
+  // ourselves says in the query from where on to send what we have not shown.
+  const last = lastNotificationId();
   const es = new EventSource(`${API}/stream` + (last >= 0 ? `?last_event_id=${last}` : ''));
   state.es = es;
   setStreamStatus(state.streamDown ? 'reconnecting' : 'connecting');
@@ -451,7 +463,7 @@ async function reconnectNow() {
     if (state.user) scheduleReconnect();
     return;
   }
-  if (state.user && !state.es) startStream({ resume: true });
+  if (state.user && !state.es) startStream();
 }
 
 // ----------------------------------------------------------------- spaces
@@ -730,6 +742,10 @@ async function boot() {
     }
   });
   window.addEventListener('hashchange', route);
+  document.addEventListener('visibilitychange', () => {
+    if (state.user && document.visibilityState === 'visible'
+        && Date.now() - state.lastFeedLoad > FEED_RESYNC_MS / 2) loadFeed();
+  });
   window.addEventListener('online', () => {
     if (state.user && !state.es) reconnectNow();
   });

@@ -102,7 +102,7 @@ test('a wrong password shows an error and opens no session', { timeout: 60_000 }
     await error.waitFor({ state: 'visible', timeout: STEP_TIMEOUT });
     assert.ok((await error.innerText()).trim().length > 0);
     assert.equal(await byTestId(page, 'user-name').isVisible(), false, 'not shown as logged in');
-    assert.equal(await apiStatus(page, '/api/v1/me'), 401, 'no session after a failed login');
+    assert.equal(await apiStatus(page, '/me'), 401, 'no session after a failed login');
     assert.deepEqual(page.carelinkErrors, [], 'no script errors');
   } finally {
     await page.context().close();

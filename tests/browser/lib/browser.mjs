@@ -16,6 +16,9 @@ export const DEMO = {
   suzuki: { email: 'suzuki@demo.carelink.jp', name: '鈴木 美咲', org: 'みどり市地域包括支援センター' },
 };
 
+/** Prefix of the gateway's public API (same origin as the page). */
+export const API_PREFIX = '/api/v1';
+
 /** Default time for one UI step (element to appear, request to finish). */
 export const STEP_TIMEOUT = 15_000;
 
@@ -103,9 +106,13 @@ export async function waitForStream(page, timeout = STEP_TIMEOUT) {
   await page.locator('[data-testid="stream-status"][data-state="open"]').waitFor({ state: 'attached', timeout });
 }
 
-/** Status of an API request made from the page (same origin, its cookies). */
+/**
+ * Status of a GET to the public API made from the page (same origin, its
+ * cookies); `path` is relative to API_PREFIX, e.g. '/me'.
+ */
 export async function apiStatus(page, path) {
-  return page.evaluate(async (p) => (await fetch(p, { credentials: 'same-origin' })).status, path);
+  return page.evaluate(async (p) => (await fetch(p, { credentials: 'same-origin' })).status,
+    API_PREFIX + path);
 }
 
 /** A text that no earlier run can have produced. */
