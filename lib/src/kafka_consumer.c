@@ -24,6 +24,24 @@ static void dlq_delivered(void *opaque, rd_kafka_resp_err_t err, void *arg)
 	w->err = err;
 }
 
+static void on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
+			 rd_kafka_topic_partition_list_t *parts, void *opaque)
+{
+	struct cl_consumer *c = opaque;
+	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+		rd_kafka_assign(rk, parts);
+		atomic_store(&c->assigned, true);
+	} else {
+		rd_kafka_assign(rk, NULL);
+		atomic_store(&c->assigned, false);
+	}
+}
+
+bool cl_consumer_assigned(struct cl_consumer *c)
+{
+	return c->rk && atomic_load(&c->assigned);
+}
+
 int cl_consumer_open(struct cl_consumer *c, const struct cl_cfg *cfg,
 		     const char *group, const char *const *topics,
 		     const char *auto_offset_reset, cl_consume_fn fn, void *arg)
@@ -34,6 +52,7 @@ int cl_consumer_open(struct cl_consumer *c, const struct cl_cfg *cfg,
 	c->arg = arg;
 	c->group = cl_xstrdup(group);
 	atomic_init(&c->stop, false);
+	atomic_init(&c->assigned, false);
 
 	rd_kafka_conf_t *conf = cl_kafka_conf_new(cfg, "consumer");
 	if (!conf)
@@ -45,6 +64,8 @@ int cl_consumer_open(struct cl_consumer *c, const struct cl_cfg *cfg,
 		rd_kafka_conf_destroy(conf);
 		goto fail;
 	}
+	rd_kafka_conf_set_opaque(conf, c);
+	rd_kafka_conf_set_rebalance_cb(conf, on_rebalance);
 	c->rk = rd_kafka_new(RD_KAFKA_CONSUMER, conf, err, sizeof err);
 	if (!c->rk) {
 		cl_log_error("kafka consumer failed", "detail", err, NULL);

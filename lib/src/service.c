@@ -115,7 +115,8 @@ static bool service_ready(void *arg)
 {
 	struct cl_service *svc = arg;
 	return cl_pg_pool_ping(&svc->pool) && svc->relay.prod.rk &&
-	       cl_kafka_ping(svc->relay.prod.rk, 2000);
+	       cl_kafka_ping(svc->relay.prod.rk, 2000) &&
+	       (!svc->ready || svc->ready(svc->ready_arg));
 }
 
 int cl_service_serve(struct cl_service *svc, const struct cl_http_route *routes,

@@ -27,6 +27,13 @@ static void on_heartbeat(uv_timer_t *t)
 	gw_hub_heartbeat(app->hub);
 }
 
+/* ready once live events reach this replica */
+static bool live_ready(void *arg)
+{
+	struct gw_app *app = arg;
+	return cl_consumer_assigned(&app->consumer);
+}
+
 static void on_stop(void *arg)
 {
 	struct gw_app *app = arg;
@@ -71,6 +78,8 @@ int main(int argc, char **argv)
 		goto out;
 	svc.on_stop = on_stop;
 	svc.on_stop_arg = &app;
+	svc.ready = live_ready;
+	svc.ready_arg = &app;
 	uv_timer_init(&svc.loop, &app.heartbeat);
 	app.heartbeat.data = &app;
 	uv_timer_start(&app.heartbeat, on_heartbeat, 15000, 15000);

@@ -65,6 +65,13 @@ enum MHD_Result gw_stream(struct cl_http_req *req)
 	if (!gw_session_require(req, &u))
 		return req->result;
 
+	if (!cl_consumer_assigned(&app->consumer)) {
+		/* live events would be missed until this replica reads the topic */
+		cl_http_set_header(req, "Retry-After", "2");
+		return cl_http_error(req, 503, "starting",
+				     "live updates are starting; try again shortly");
+	}
+
 	const char *last = cl_http_header(req, "Last-Event-ID");
 	if (!last)
 		last = cl_http_query(req, "last_event_id");

@@ -77,6 +77,7 @@ struct cl_consumer {
 	char *group;
 	pthread_t thread;
 	atomic_bool stop;
+	atomic_bool assigned;  /* the group gave this member its partitions */
 	bool running;
 };
 
@@ -88,6 +89,10 @@ struct cl_consumer {
 int cl_consumer_open(struct cl_consumer *c, const struct cl_cfg *cfg,
 		     const char *group, const char *const *topics,
 		     const char *auto_offset_reset, cl_consume_fn fn, void *arg);
+/* cl_consumer_assigned() - true once the group has assigned partitions to
+ * this member (a member starting at "latest" sees nothing published before
+ * that moment). */
+bool cl_consumer_assigned(struct cl_consumer *c);
 /* cl_consumer_start() - run the poll loop on a thread of its own (handlers
  * make blocking database calls; they never run on an event loop). */
 int cl_consumer_start(struct cl_consumer *c);

@@ -39,6 +39,8 @@ struct cl_service {
 	bool loop_open;
 	void (*on_stop)(void *arg);  /* called on the loop when a signal arrives */
 	void *on_stop_arg;
+	bool (*ready)(void *arg);    /* more for /readyz to check, may be NULL */
+	void *ready_arg;
 };
 
 /* cl_service_open() - parse "--config PATH" from argv, load configuration,
