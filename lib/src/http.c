@@ -8,7 +8,10 @@
 #include "carelink/util.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <sodium.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,7 +20,9 @@
 struct cl_http_server {
 	struct MHD_Daemon *daemon;
 	const struct cl_http_route *routes;
-	struct cl_http_opts opts;
+	struct cl_http_opts opts;  /* its strings are the copies below */
+	char *tls_cert, *tls_key, *tls_priorities, *cors_origins, *trusted_proxies;
+	bool tls;
 	struct cl_metric *requests, *client_errors, *server_errors;
 };
 
@@ -29,35 +34,41 @@ struct http_conn {
 	bool routed;
 };
 
-/* match pattern against path, capturing ":name" segments into req */
-static bool route_match(const char *pattern, const char *path, struct cl_http_req *req)
+bool cl_http_route_match(const char *pattern, const char *path,
+			 char *params[CL_HTTP_MAX_PARAMS], size_t *n)
 {
 	size_t plen = strlen(pattern);
+	*n = 0;
 	if (plen && pattern[plen - 1] == '*')
 		return !strncmp(pattern, path, plen - 1);
-	req->n_params = 0;
 	const char *p = pattern, *u = path;
 	while (*p && *u) {
 		if (*p == ':') {
 			const char *end = strchr(u, '/');
-			size_t n = end ? (size_t)(end - u) : strlen(u);
-			if (n == 0 || req->n_params == CL_HTTP_MAX_PARAMS)
-				return false;
-			char *v = cl_xmalloc(n + 1);
-			memcpy(v, u, n);
-			v[n] = '\0';
-			req->params[req->n_params++] = v;
-			u += n;
+			size_t len = end ? (size_t)(end - u) : strlen(u);
+			if (len == 0 || *n == CL_HTTP_MAX_PARAMS)
+				goto no_match;
+			char *v = cl_xmalloc(len + 1);
+			memcpy(v, u, len);
+			v[len] = '\0';
+			params[(*n)++] = v;
+			u += len;
 			while (*p && *p != '/')
 				p++;
 			continue;
 		}
 		if (*p != *u)
-			return false;
+			goto no_match;
 		p++;
 		u++;
 	}
-	return !*p && !*u;
+	if (!*p && !*u)
+		return true;
+no_match:
+	for (size_t i = 0; i < *n; i++)
+		free(params[i]);
+	*n = 0;
+	return false;
 }
 
 static void req_clear_params(struct cl_http_req *req)
@@ -72,10 +83,8 @@ static const struct cl_http_route *route_find(struct cl_http_server *s,
 {
 	*path_known = false;
 	for (const struct cl_http_route *r = s->routes; r && r->method; r++) {
-		if (!route_match(r->pattern, req->path, req)) {
-			req_clear_params(req);
+		if (!cl_http_route_match(r->pattern, req->path, req->params, &req->n_params))
 			continue;
-		}
 		if (!strcmp(r->method, req->method))
 			return r;
 		*path_known = true;
@@ -84,13 +93,49 @@ static const struct cl_http_route *route_find(struct cl_http_server *s,
 	return NULL;
 }
 
-void cl_http_set_header(struct cl_http_req *req, const char *name, const char *value)
+/* RFC 9110 token characters */
+static bool is_tchar(unsigned char c)
 {
-	if (req->n_headers == CL_HTTP_MAX_HEADERS)
-		abort();
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+bool cl_http_header_ok(const char *name, const char *value)
+{
+	if (!name || !*name || !value)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (!is_tchar(*p))
+			return false;
+	/* field-value: visible characters, spaces, tabs and obs-text; never
+	 * CR or LF, which would end the header and start another */
+	for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+			return false;
+	return true;
+}
+
+int cl_http_set_header(struct cl_http_req *req, const char *name, const char *value)
+{
+	if (!cl_http_header_ok(name, value)) {
+		cl_log_warn("response header refused", "header", name ? name : "", NULL);
+		return CL_EINVAL;
+	}
+	if (req->n_headers == CL_HTTP_MAX_HEADERS) {
+		cl_log_warn("too many response headers", "header", name, NULL);
+		return CL_ETOOBIG;
+	}
 	req->headers[req->n_headers][0] = cl_xstrdup(name);
 	req->headers[req->n_headers][1] = cl_xstrdup(value);
 	req->n_headers++;
+	return 0;
+}
+
+/* add name: value unless the response already has a header of that name */
+static void default_header(struct MHD_Response *resp, const char *name, const char *value)
+{
+	if (!MHD_get_response_header(resp, name))
+		MHD_add_response_header(resp, name, value);
 }
 
 enum MHD_Result cl_http_queue(struct cl_http_req *req, unsigned status,
@@ -98,7 +143,12 @@ enum MHD_Result cl_http_queue(struct cl_http_req *req, unsigned status,
 {
 	for (size_t i = 0; i < req->n_headers; i++)
 		MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
-	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	/* the handler's own choices (pages: their CSP, cache policy) win */
+	default_header(resp, "X-Content-Type-Options", "nosniff");
+	default_header(resp, "Referrer-Policy", "no-referrer");
+	default_header(resp, "Cache-Control", "no-store");
+	default_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+	default_header(resp, "X-Frame-Options", "DENY");
 	struct cl_http_server *s = req->server;
 	if (s) {
 		cl_metric_add(s->requests, 1);
@@ -136,16 +186,28 @@ enum MHD_Result cl_http_json(struct cl_http_req *req, unsigned status, json_t *b
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
-	MHD_add_response_header(resp, "Cache-Control", "no-store");
-	return cl_http_queue(req, status, resp);
+	return cl_http_queue(req, status, resp); /* adds Cache-Control: no-store */
+}
+
+/* a JSON string of message; a message cut inside a UTF-8 sequence (jansson
+ * truncates its error texts by bytes) loses the partial character */
+static json_t *message_string(const char *message, const char *fallback)
+{
+	json_t *j = json_string(message);
+	size_t n = strlen(message);
+	for (size_t cut = 1; !j && cut <= 3 && cut < n; cut++)
+		j = json_stringn(message, n - cut);
+	return j ? j : json_string(fallback);
 }
 
 enum MHD_Result cl_http_error(struct cl_http_req *req, unsigned status,
 			      const char *code, const char *message)
 {
-	return cl_http_json(req, status,
-			    json_pack("{s:{s:s, s:s}}", "error", "code", code, "message",
-				      message));
+	json_t *m = message_string(message, "the request was refused");
+	json_t *body = json_pack("{s:{s:s, s:o}}", "error", "code", code, "message", m);
+	if (!body)
+		abort(); /* code is ours and valid UTF-8 */
+	return cl_http_json(req, status, body);
 }
 
 enum MHD_Result cl_http_fail(struct cl_http_req *req, int code)
@@ -196,6 +258,188 @@ struct MHD_Daemon *cl_http_daemon(struct cl_http_server *srv)
 	return srv->daemon;
 }
 
+bool cl_http_is_tls(const struct cl_http_server *srv)
+{
+	return srv && srv->tls;
+}
+
+/* the binary form of an IPv4 or IPv6 address; family 0 when not one */
+struct ip {
+	int family;
+	unsigned char bytes[sizeof(struct in6_addr)];
+};
+
+static bool ip_parse(const char *s, size_t n, struct ip *ip)
+{
+	char text[INET6_ADDRSTRLEN + 1];
+	if (n == 0 || n >= sizeof text)
+		return false;
+	memcpy(text, s, n);
+	text[n] = '\0';
+	memset(ip, 0, sizeof *ip);
+	if (inet_pton(AF_INET, text, ip->bytes) == 1)
+		ip->family = AF_INET;
+	else if (inet_pton(AF_INET6, text, ip->bytes) == 1)
+		ip->family = AF_INET6;
+	return ip->family != 0;
+}
+
+static bool is_list_sep(char c)
+{
+	return c == ',' || c == ' ' || c == '\t';
+}
+
+bool cl_http_addr_listed(const char *list, const char *addr)
+{
+	struct ip want, have;
+	if (!list || !addr || !ip_parse(addr, strlen(addr), &want))
+		return false;
+	for (const char *p = list; *p;) {
+		while (is_list_sep(*p))
+			p++;
+		const char *end = p;
+		while (*end && !is_list_sep(*end))
+			end++;
+		if (ip_parse(p, (size_t)(end - p), &have) && have.family == want.family &&
+		    !memcmp(have.bytes, want.bytes, sizeof have.bytes))
+			return true;
+		p = end;
+	}
+	return false;
+}
+
+const char *cl_http_forwarded_client(const char *peer, const char *xff, const char *trusted,
+				     char *buf, size_t size)
+{
+	if (!size)
+		return buf;
+	cl_strlcpy(buf, peer ? peer : "", size);
+	if (!xff || !trusted || !cl_http_addr_listed(trusted, peer))
+		return buf;
+	/* from the right: each hop was appended by the proxy in front of it */
+	const char *end = xff + strlen(xff);
+	while (end > xff) {
+		const char *start = end;
+		while (start > xff && start[-1] != ',')
+			start--;
+		const char *a = start, *b = end;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		struct ip ip;
+		char hop[INET6_ADDRSTRLEN + 1];
+		if (!ip_parse(a, (size_t)(b - a), &ip))
+			return buf; /* not an address: keep the last one that was */
+		memcpy(hop, a, (size_t)(b - a));
+		hop[b - a] = '\0';
+		cl_strlcpy(buf, hop, size);
+		if (!cl_http_addr_listed(trusted, hop))
+			return buf;
+		end = start > xff ? start - 1 : start;
+	}
+	return buf;
+}
+
+static void peer_address(struct cl_http_req *req, char *buf, size_t size)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	buf[0] = '\0';
+	if (!ci || !ci->client_addr)
+		return;
+	const struct sockaddr *sa = ci->client_addr;
+	if (sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)size);
+	else if (sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf,
+			  (socklen_t)size);
+}
+
+struct xff_join {
+	char text[2048];
+	size_t len;
+	bool overflow;
+};
+
+static enum MHD_Result xff_collect(void *cls, enum MHD_ValueKind kind, const char *key,
+				   const char *value)
+{
+	struct xff_join *j = cls;
+	(void)kind;
+	if (!value || strcasecmp(key, "X-Forwarded-For"))
+		return MHD_YES;
+	size_t n = strlen(value);
+	if (j->len + n + 2 > sizeof j->text) {
+		j->overflow = true;
+		return MHD_NO;
+	}
+	if (j->len)
+		j->text[j->len++] = ',';
+	memcpy(j->text + j->len, value, n);
+	j->len += n;
+	j->text[j->len] = '\0';
+	return MHD_YES;
+}
+
+const char *cl_http_client_address(struct cl_http_req *req, char *buf, size_t size)
+{
+	char peer[INET6_ADDRSTRLEN];
+	peer_address(req, peer, sizeof peer);
+	const char *trusted = req->server ? req->server->opts.trusted_proxies : NULL;
+	if (!trusted || !cl_http_addr_listed(trusted, peer))
+		return cl_http_forwarded_client(peer, NULL, NULL, buf, size);
+	struct xff_join j = {.len = 0};
+	MHD_get_connection_values(req->conn, MHD_HEADER_KIND, xff_collect, &j);
+	/* too long to be a real chain: a client padding it; believe the proxy */
+	if (j.overflow || !j.len)
+		return cl_http_forwarded_client(peer, NULL, NULL, buf, size);
+	return cl_http_forwarded_client(peer, j.text, trusted, buf, size);
+}
+
+int cl_http_page_parse(const char *limit, const char *cursor, struct cl_http_page *page)
+{
+	page->limit = CL_HTTP_PAGE_DEFAULT;
+	page->cursor = 0;
+	if (limit) {
+		char *end;
+		errno = 0;
+		long n = strtol(limit, &end, 10);
+		if (!*limit || *end || errno || n < 1 || n > CL_HTTP_PAGE_MAX ||
+		    !(*limit >= '0' && *limit <= '9'))
+			return CL_EINVAL;
+		page->limit = n;
+	}
+	if (cursor) {
+		char *end;
+		errno = 0;
+		long long id = strtoll(cursor, &end, 10);
+		if (!*cursor || *end || errno || id < 1 || !(*cursor >= '1' && *cursor <= '9'))
+			return CL_EINVAL;
+		page->cursor = (int64_t)id;
+	}
+	return 0;
+}
+
+bool cl_http_page(struct cl_http_req *req, struct cl_http_page *page)
+{
+	if (cl_http_page_parse(cl_http_query(req, "limit"), cl_http_query(req, "cursor"),
+			       page) == 0)
+		return true;
+	cl_http_error(req, 400, "invalid_query",
+		      "limit must be 1..200 and cursor a value from next_cursor");
+	return false;
+}
+
+json_t *cl_http_cursor_json(bool more, int64_t last_id)
+{
+	if (!more)
+		return json_null();
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)last_id);
+	return json_string(text);
+}
+
 static bool is_json_type(const char *ct)
 {
 	if (!ct)
@@ -228,11 +472,88 @@ static enum MHD_Result builtin(struct cl_http_server *s, struct cl_http_req *req
 	return MHD_NO;
 }
 
+/* true when origin is one of the configured cross-origin callers */
+static bool origin_allowed(const struct cl_http_server *s, const char *origin)
+{
+	const char *list = s->opts.cors_origins;
+	size_t n = origin ? strlen(origin) : 0;
+	if (!list || !n || !cl_http_header_ok("Origin", origin))
+		return false;
+	for (const char *p = list; *p;) {
+		while (is_list_sep(*p))
+			p++;
+		const char *end = p;
+		while (*end && !is_list_sep(*end))
+			end++;
+		if ((size_t)(end - p) == n && !strncmp(p, origin, n))
+			return true;
+		p = end;
+	}
+	return false;
+}
+
+/* true when method is one of the names in list ("GET, POST") */
+static bool method_listed(const char *list, const char *method)
+{
+	size_t n = strlen(method);
+	for (const char *p = list; n && (p = strstr(p, method)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* the methods of the routes whose pattern matches path, "GET, POST" */
+static void path_methods(const struct cl_http_server *s, const char *path, char *out,
+			 size_t size)
+{
+	out[0] = '\0';
+	for (const struct cl_http_route *r = s->routes; r && r->method; r++) {
+		char *params[CL_HTTP_MAX_PARAMS];
+		size_t n;
+		if (!cl_http_route_match(r->pattern, path, params, &n))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			free(params[i]);
+		if (method_listed(out, r->method))
+			continue;
+		if (out[0])
+			strncat(out, ", ", size - strlen(out) - 1);
+		strncat(out, r->method, size - strlen(out) - 1);
+	}
+}
+
+/* a CORS preflight: answered only for a configured origin and a method the
+ * resource has; everything else is refused */
+static enum MHD_Result preflight(struct cl_http_server *s, struct cl_http_req *req,
+				 const char *origin)
+{
+	const char *want = cl_http_header(req, "Access-Control-Request-Method");
+	char methods[128];
+	path_methods(s, req->path, methods, sizeof methods);
+	if (!origin_allowed(s, origin) || !want || !method_listed(methods, want))
+		return cl_http_error(req, 403, "cors_forbidden",
+				     "cross-origin requests are not allowed from this origin");
+	cl_http_set_header(req, "Access-Control-Allow-Origin", origin);
+	cl_http_set_header(req, "Access-Control-Allow-Methods", methods);
+	cl_http_set_header(req, "Access-Control-Allow-Headers",
+			   "Authorization, Content-Type, X-CSRF-Token, Last-Event-ID");
+	cl_http_set_header(req, "Access-Control-Max-Age", "600");
+	cl_http_set_header(req, "Vary", "Origin");
+	return cl_http_empty(req, 204);
+}
+
 static enum MHD_Result dispatch(struct cl_http_server *s, struct http_conn *hc)
 {
 	struct cl_http_req *req = &hc->req;
 	if (hc->too_big)
 		return cl_http_error(req, 413, "body_too_large", "the request body is too large");
+	const char *origin = cl_http_header(req, "Origin");
+	if (!strcmp(req->method, "OPTIONS") && origin)
+		return preflight(s, req, origin);
+	if (origin && origin_allowed(s, origin)) {
+		cl_http_set_header(req, "Access-Control-Allow-Origin", origin);
+		cl_http_set_header(req, "Vary", "Origin");
+	}
 	if (!strcmp(req->method, "GET")) {
 		bool handled;
 		enum MHD_Result r = builtin(s, req, &handled);
@@ -335,6 +656,29 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 	cl_log_warn("http server", "detail", buf, NULL);
 }
 
+/* the whole of a PEM text must reach GnuTLS: copy it and its terminator */
+static char *copy_opt(const char *s)
+{
+	return s && *s ? cl_xstrdup(s) : NULL;
+}
+
+static void free_secret(char *s)
+{
+	if (s)
+		sodium_memzero(s, strlen(s));
+	free(s);
+}
+
+static void server_free(struct cl_http_server *s)
+{
+	free(s->tls_cert);
+	free_secret(s->tls_key);
+	free(s->tls_priorities);
+	free(s->cors_origins);
+	free(s->trusted_proxies);
+	free(s);
+}
+
 int cl_http_start(struct cl_http_server **out, const struct cl_http_route *routes,
 		  const struct cl_http_opts *opts)
 {
@@ -349,6 +693,12 @@ int cl_http_start(struct cl_http_server **out, const struct cl_http_route *route
 		s->opts.max_body = 1 << 20;
 	if (!s->opts.max_depth)
 		s->opts.max_depth = 32;
+	s->opts.tls_cert = s->tls_cert = copy_opt(opts->tls_cert);
+	s->opts.tls_key = s->tls_key = copy_opt(opts->tls_key);
+	s->opts.tls_priorities = s->tls_priorities =
+		copy_opt(opts->tls_priorities ? opts->tls_priorities : CL_HTTP_TLS_PRIORITIES);
+	s->opts.cors_origins = s->cors_origins = copy_opt(opts->cors_origins);
+	s->opts.trusted_proxies = s->trusted_proxies = copy_opt(opts->trusted_proxies);
 	s->requests = cl_metric_counter("carelink_http_requests_total", "http responses sent");
 	s->client_errors = cl_metric_counter("carelink_http_client_errors_total",
 					     "http responses with a 4xx status");
@@ -361,12 +711,33 @@ int cl_http_start(struct cl_http_server **out, const struct cl_http_route *route
 	addr.sin_port = htons((uint16_t)s->opts.port);
 	if (inet_pton(AF_INET, s->opts.bind ? s->opts.bind : "127.0.0.1", &addr.sin_addr) != 1) {
 		cl_log_error("bad http bind address", "bind", s->opts.bind, NULL);
-		free(s);
+		server_free(s);
+		return CL_EINVAL;
+	}
+	if (!s->tls_cert != !s->tls_key) {
+		cl_log_error("tls needs both a certificate and a key", NULL);
+		server_free(s);
+		return CL_EINVAL;
+	}
+	s->tls = s->tls_cert && s->tls_key;
+	if (s->tls && MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES) {
+		cl_log_error("libmicrohttpd was built without tls", NULL);
+		server_free(s);
 		return CL_EINVAL;
 	}
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG;
 	if (s->opts.allow_suspend)
 		flags |= MHD_ALLOW_SUSPEND_RESUME;
+	struct MHD_OptionItem tls_opts[] = {
+		{MHD_OPTION_HTTPS_MEM_CERT, 0, s->tls_cert},
+		{MHD_OPTION_HTTPS_MEM_KEY, 0, s->tls_key},
+		{MHD_OPTION_HTTPS_PRIORITIES, 0, s->tls_priorities},
+		{MHD_OPTION_END, 0, NULL},
+	};
+	if (s->tls)
+		flags |= MHD_USE_TLS;
+	else
+		tls_opts[0].option = MHD_OPTION_END;
 	s->daemon = MHD_start_daemon(
 		flags, (uint16_t)s->opts.port, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s,
@@ -375,12 +746,14 @@ int cl_http_start(struct cl_http_server **out, const struct cl_http_route *route
 		MHD_OPTION_CONNECTION_LIMIT, s->opts.connection_limit,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)120,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_ARRAY, tls_opts,
 		MHD_OPTION_END);
 	if (!s->daemon) {
 		char port[16];
 		snprintf(port, sizeof port, "%u", s->opts.port);
-		cl_log_error("http server failed to start", "port", port, NULL);
-		free(s);
+		cl_log_error("http server failed to start", "port", port, "tls",
+			     s->tls ? "on" : "off", NULL);
+		server_free(s);
 		return CL_EIO;
 	}
 	*out = s;
@@ -392,5 +765,5 @@ void cl_http_stop(struct cl_http_server *srv)
 	if (!srv)
 		return;
 	MHD_stop_daemon(srv->daemon);
-	free(srv);
+	server_free(srv);
 }

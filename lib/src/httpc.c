@@ -1,4 +1,5 @@
-/* httpc.c - blocking internal HTTP calls with libcurl */
+/* httpc.c - blocking internal HTTP calls with libcurl; one easy handle per
+ * thread, reused, so that calls to the same service keep their connection */
 #include "carelink/httpc.h"
 #include "carelink/err.h"
 #include "carelink/identity.h"
@@ -6,11 +7,53 @@
 #include "carelink/util.h"
 
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define HTTPC_MAX_BODY (16u << 20)
+
+/* Each thread's handle lives until the thread ends (pthread key
+ * destructor). curl_easy_reset() between calls clears every option but
+ * keeps the handle's connection cache, DNS cache and session ids. */
+static pthread_key_t handle_key;
+static pthread_once_t handle_once = PTHREAD_ONCE_INIT;
+
+static void handle_free(void *h)
+{
+	curl_easy_cleanup(h);
+}
+
+static void handle_key_init(void)
+{
+	if (pthread_key_create(&handle_key, handle_free) != 0)
+		abort();
+}
+
+static CURL *thread_handle(void)
+{
+	pthread_once(&handle_once, handle_key_init);
+	CURL *c = pthread_getspecific(handle_key);
+	if (c) {
+		curl_easy_reset(c);
+		return c;
+	}
+	c = curl_easy_init();
+	if (!c || pthread_setspecific(handle_key, c) != 0)
+		abort();
+	return c;
+}
+
+void cl_httpc_thread_release(void)
+{
+	pthread_once(&handle_once, handle_key_init);
+	CURL *c = pthread_getspecific(handle_key);
+	if (c) {
+		pthread_setspecific(handle_key, NULL);
+		curl_easy_cleanup(c);
+	}
+}
 
 static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 {
@@ -31,13 +74,13 @@ int cl_httpc_call(const char *method, const char *url, const char *identity,
 {
 	memset(out, 0, sizeof *out);
 	out->body = cl_xcalloc(1, 1);
-	CURL *c = curl_easy_init();
-	if (!c)
-		abort();
+	CURL *c = thread_handle();
 	struct curl_slist *h = NULL;
-	char line[4096];
+	char *line = NULL;
 	if (identity) {
-		snprintf(line, sizeof line, "%s: %s", CL_IDENTITY_HEADER, identity);
+		size_t n = strlen(CL_IDENTITY_HEADER) + strlen(identity) + 3;
+		line = cl_xmalloc(n);
+		snprintf(line, n, "%s: %s", CL_IDENTITY_HEADER, identity);
 		h = curl_slist_append(h, line);
 	}
 	if (body) {
@@ -46,14 +89,22 @@ int cl_httpc_call(const char *method, const char *url, const char *identity,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
 	}
 	h = curl_slist_append(h, "Expect:");
+	if (!h)
+		abort();
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
 	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
+	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	/* internal calls go to the services named in configuration only */
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	CURLcode cc = curl_easy_perform(c);
 	int rc = 0;
 	if (cc != CURLE_OK) {
@@ -62,13 +113,20 @@ int cl_httpc_call(const char *method, const char *url, const char *identity,
 		rc = CL_EIO;
 	} else {
 		char *ct = NULL;
+		long new_conns = 0;
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &out->status);
 		curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
+		curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &new_conns);
+		out->reused = new_conns == 0;
 		if (ct)
 			cl_strlcpy(out->content_type, ct, sizeof out->content_type);
 	}
+	/* the handle must not keep pointers into this call's memory */
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
 	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	free(line);
 	return rc;
 }
 

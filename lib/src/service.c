@@ -1,11 +1,13 @@
 /* service.c - start-up and shut-down wiring shared by every service */
 #include "carelink/service.h"
 #include "carelink/err.h"
+#include "carelink/httpc.h"
 #include "carelink/log.h"
 #include "carelink/util.h"
 
 #include <curl/curl.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +121,40 @@ static bool service_ready(void *arg)
 	       (!svc->ready || svc->ready(svc->ready_arg));
 }
 
+/* the whole of a small file (a PEM certificate or key) as a string; NULL
+ * when it cannot be read, is empty or larger than 1 MiB. Caller frees. */
+static char *read_small_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	size_t cap = 1 << 20, n;
+	char *buf = cl_xmalloc(cap + 1);
+	n = fread(buf, 1, cap + 1, f);
+	bool bad = ferror(f) || n == 0 || n > cap;
+	fclose(f);
+	if (bad) {
+		sodium_memzero(buf, cap + 1);
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static void free_secret(char *s)
+{
+	if (s)
+		sodium_memzero(s, strlen(s));
+	free(s);
+}
+
+/* Beyond http.bind/port/threads/max_body/connections (service.h):
+ *   http.max_depth        JSON nesting limit (default 32)
+ *   http.tls_cert/tls_key PEM files; both set: HTTPS only, TLS 1.2 minimum
+ *   http.tls_priorities   GnuTLS priority string (CL_HTTP_TLS_PRIORITIES)
+ *   http.cors_origins     origins allowed to call cross-origin (none)
+ *   http.trusted_proxies  reverse proxies whose X-Forwarded-For counts */
 int cl_service_serve(struct cl_service *svc, const struct cl_http_route *routes,
 		     void *app, bool allow_suspend)
 {
@@ -128,18 +164,56 @@ int cl_service_serve(struct cl_service *svc, const struct cl_http_route *routes,
 		.threads = (unsigned)cl_cfg_get_int(&svc->cfg, "http.threads", 4),
 		.connection_limit = (unsigned)cl_cfg_get_int(&svc->cfg, "http.connections", 1000),
 		.max_body = (size_t)cl_cfg_get_int(&svc->cfg, "http.max_body", 1 << 20),
+		.max_depth = (size_t)cl_cfg_get_int(&svc->cfg, "http.max_depth", 32),
 		.identity_key = svc->identity_key,
 		.allow_suspend = allow_suspend,
 		.ready = service_ready,
 		.ready_arg = svc,
 		.app = app,
+		.tls_priorities = cl_cfg_get(&svc->cfg, "http.tls_priorities", NULL),
+		.cors_origins = cl_cfg_get(&svc->cfg, "http.cors_origins", NULL),
+		.trusted_proxies = cl_cfg_get(&svc->cfg, "http.trusted_proxies", NULL),
 	};
-	int rc = cl_http_start(&svc->http, routes, &o);
+	const char *cert_path = cl_cfg_get(&svc->cfg, "http.tls_cert", NULL);
+	const char *key_path = cl_cfg_get(&svc->cfg, "http.tls_key", NULL);
+	char *cert = NULL, *key = NULL;
+	int rc;
+	if (cert_path && !*cert_path)
+		cert_path = NULL;
+	if (key_path && !*key_path)
+		key_path = NULL;
+	if (!cert_path != !key_path) {
+		cl_log_error("http.tls_cert and http.tls_key must be set together", NULL);
+		return CL_EINVAL;
+	}
+	if (cert_path) {
+		cert = read_small_file(cert_path);
+		key = read_small_file(key_path);
+		if (!cert || !key) {
+			cl_log_error("cannot read the tls certificate or key", "cert", cert_path,
+				     "key", key_path, NULL);
+			rc = CL_EINVAL;
+			goto out;
+		}
+		o.tls_cert = cert;
+		o.tls_key = key;
+	}
+	if (o.max_body == 0 || o.max_depth == 0 || o.max_depth > 1000) {
+		cl_log_error("http.max_body and http.max_depth must be positive, depth at most 1000",
+			     NULL);
+		rc = CL_EINVAL;
+		goto out;
+	}
+	rc = cl_http_start(&svc->http, routes, &o);
 	if (rc == 0) {
 		char port[16];
 		snprintf(port, sizeof port, "%u", o.port);
-		cl_log_info("listening", "bind", o.bind, "port", port, NULL);
+		cl_log_info("listening", "bind", o.bind, "port", port, "tls",
+			    cert ? "on" : "off", NULL);
 	}
+out:
+	free(cert);
+	free_secret(key);
 	return rc;
 }
 
@@ -173,6 +247,7 @@ void cl_service_close(struct cl_service *svc)
 	if (svc->pool.conns)
 		cl_pg_pool_close(&svc->pool);
 	cl_cfg_release(&svc->cfg);
+	cl_httpc_thread_release();
 	curl_global_cleanup();
 	cl_log_info("stopped", NULL);
 }

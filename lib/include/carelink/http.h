@@ -6,6 +6,14 @@
  * Handlers run on libmicrohttpd's worker threads and may block on the
  * database; they must answer with one of the cl_http_* response functions.
  * Errors reaching a client are {"error":{"code":"...","message":"..."}}.
+ *
+ * Every response carries X-Content-Type-Options: nosniff, Referrer-Policy:
+ * no-referrer, and, unless the handler set its own, Cache-Control: no-store,
+ * Content-Security-Policy: default-src 'none'; frame-ancestors 'none' and
+ * X-Frame-Options: DENY (pages set their own policy with
+ * cl_http_set_header(), which wins). Cross-origin requests are refused
+ * unless cl_http_opts.cors_origins lists the Origin: then preflights are
+ * answered and responses carry Access-Control-Allow-Origin.
  */
 #ifndef CARELINK_HTTP_H
 #define CARELINK_HTTP_H
@@ -14,6 +22,7 @@
 #include <microhttpd.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "carelink/identity.h"
 
@@ -55,6 +64,13 @@ struct cl_http_route {
 	unsigned flags;
 };
 
+/* GnuTLS priorities when none are configured: TLS 1.2 minimum, 1.3 preferred */
+#define CL_HTTP_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
+
+/* Paging of lists: ?limit= 1..CL_HTTP_PAGE_MAX, default CL_HTTP_PAGE_DEFAULT */
+#define CL_HTTP_PAGE_DEFAULT 50
+#define CL_HTTP_PAGE_MAX 200
+
 struct cl_http_opts {
 	const char *bind;           /* address, default "127.0.0.1" */
 	unsigned port;
@@ -67,6 +83,17 @@ struct cl_http_opts {
 	bool (*ready)(void *arg);   /* /readyz: dependencies reachable */
 	void *ready_arg;
 	void *app;                  /* handed to handlers as req->app */
+	/* HTTPS when both are set: PEM text (not paths) of the certificate
+	 * chain and its private key. Copied by cl_http_start(). */
+	const char *tls_cert;
+	const char *tls_key;
+	const char *tls_priorities; /* GnuTLS priority string, default above */
+	/* Origins ("https://a.example") that may call cross-origin, separated
+	 * by commas or spaces; NULL or "": CORS off. Copied. */
+	const char *cors_origins;
+	/* Addresses of reverse proxies whose X-Forwarded-For is believed,
+	 * separated by commas or spaces; NULL: none. Copied. */
+	const char *trusted_proxies;
 };
 
 /* cl_http_start() - serve routes (borrowed; must outlive the server).
@@ -77,6 +104,8 @@ int cl_http_start(struct cl_http_server **out, const struct cl_http_route *route
 void cl_http_stop(struct cl_http_server *srv);
 /* cl_http_daemon() - the libmicrohttpd daemon (for resume and the like). */
 struct MHD_Daemon *cl_http_daemon(struct cl_http_server *srv);
+/* cl_http_is_tls() - true when srv serves HTTPS (e.g. for Secure cookies). */
+bool cl_http_is_tls(const struct cl_http_server *srv);
 
 /* Responses. Each queues the answer and returns the MHD result, also kept
  * in req->result. cl_http_json() takes ownership of body. */
@@ -92,8 +121,13 @@ enum MHD_Result cl_http_queue(struct cl_http_req *req, unsigned status,
 			      struct MHD_Response *resp);
 
 /* cl_http_set_header() - add a header to the response about to be queued
- * (name and value copied). */
-void cl_http_set_header(struct cl_http_req *req, const char *name, const char *value);
+ * (name and value copied). Refuses, with CL_EINVAL and a log line, a name
+ * that is not an HTTP token or a value holding CR, LF or another control
+ * character but tab (header injection), and with CL_ETOOBIG more than
+ * CL_HTTP_MAX_HEADERS headers; nothing is added then. Returns 0. */
+int cl_http_set_header(struct cl_http_req *req, const char *name, const char *value);
+/* cl_http_header_ok() - true when name: value may be sent as it is. */
+bool cl_http_header_ok(const char *name, const char *value);
 
 /* cl_http_body_json() - the body parsed as JSON (new reference), or NULL
  * after queuing 400 (invalid JSON, too deep, empty) for the handler to
@@ -105,6 +139,47 @@ json_t *cl_http_body_json(struct cl_http_req *req);
 const char *cl_http_query(struct cl_http_req *req, const char *key);
 const char *cl_http_header(struct cl_http_req *req, const char *name);
 const char *cl_http_cookie(struct cl_http_req *req, const char *name);
+
+/* cl_http_client_address() - the client's address: the peer's, or, when
+ * the peer is one of cl_http_opts.trusted_proxies, the nearest address of
+ * X-Forwarded-For that is not itself a trusted proxy (every
+ * X-Forwarded-For line counts, in order). Writes into buf (size >= 46 for
+ * any IPv6 address) and returns it; "" when unknown. */
+const char *cl_http_client_address(struct cl_http_req *req, char *buf, size_t size);
+/* cl_http_forwarded_client() - the pure part of the above: peer is the
+ * peer's address, xff the X-Forwarded-For value(s) joined by commas (may
+ * be NULL), trusted the list of trusted proxies (may be NULL). Walks xff
+ * from the right while the hop is trusted; stops at a hop that is not an
+ * IP address and keeps the last one that was. Writes into buf, returns it. */
+const char *cl_http_forwarded_client(const char *peer, const char *xff, const char *trusted,
+				     char *buf, size_t size);
+/* cl_http_addr_listed() - true when addr is an IP address equal (as an
+ * address, not as text) to one of list's (comma/space-separated). */
+bool cl_http_addr_listed(const char *list, const char *addr);
+
+/* cl_http_route_match() - does path match pattern ("/a/:id/b", or a prefix
+ * ending in "*")? On a match the ":name" segments are in params[0..*n)
+ * (malloc'd, caller frees each); on no match nothing is allocated, *n = 0.
+ * A ":name" segment matches one non-empty path segment. */
+bool cl_http_route_match(const char *pattern, const char *path,
+			 char *params[CL_HTTP_MAX_PARAMS], size_t *n);
+
+/* Paging of lists: cursor is opaque to clients; the helpers here use the
+ * decimal id of the last entry of the previous page. */
+struct cl_http_page {
+	long limit;        /* 1..CL_HTTP_PAGE_MAX */
+	int64_t cursor;    /* id the page continues from; 0: the first page */
+};
+/* cl_http_page_parse() - limit and cursor texts (either may be NULL) into
+ * *page. Returns 0 or CL_EINVAL (limit not 1..200, cursor not an id). */
+int cl_http_page_parse(const char *limit, const char *cursor, struct cl_http_page *page);
+/* cl_http_page() - the same for ?limit= and ?cursor= of req; false after
+ * queuing 400 invalid_query (the handler returns req->result). */
+bool cl_http_page(struct cl_http_req *req, struct cl_http_page *page);
+/* cl_http_cursor_json() - the "next_cursor" value: last_id (the id of the
+ * page's last entry) as a string when more entries follow (a handler
+ * selects limit + 1 rows to know), else JSON null. New reference. */
+json_t *cl_http_cursor_json(bool more, int64_t last_id);
 
 /* cl_http_status_error() - the usual mapping of a CL_E* code to a client
  * error: 400 invalid, 404 not found, 401, 403, 409, 413, 503 retry, else

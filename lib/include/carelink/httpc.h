@@ -1,8 +1,15 @@
 /* httpc.h - internal HTTP calls between services (libcurl), carrying the
- * signed identity header. Blocking: call from worker threads only. */
+ * signed identity header. Blocking: call from worker threads only.
+ *
+ * Each calling thread keeps one libcurl handle for all its calls, so a
+ * worker thread talking to records or notify reuses its kept-alive
+ * connection instead of opening one per call. The handle is freed when
+ * the thread ends (or by cl_httpc_thread_release()). curl_global_init()
+ * must have run before the first call (cl_service_open() does it). */
 #ifndef CARELINK_HTTPC_H
 #define CARELINK_HTTPC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct cl_httpc_resp {
@@ -10,6 +17,7 @@ struct cl_httpc_resp {
 	char *body;           /* owned, NUL-terminated */
 	size_t len;
 	char content_type[128];
+	bool reused;          /* the answer came over an already open connection */
 };
 
 /* cl_httpc_call() - method url with optional identity header value and
@@ -20,5 +28,9 @@ int cl_httpc_call(const char *method, const char *url, const char *identity,
 		  const char *body, size_t body_len, long timeout_ms,
 		  struct cl_httpc_resp *out);
 void cl_httpc_resp_release(struct cl_httpc_resp *resp);
+
+/* cl_httpc_thread_release() - close the calling thread's handle and its
+ * connections now (e.g. before curl_global_cleanup() on the main thread). */
+void cl_httpc_thread_release(void);
 
 #endif
