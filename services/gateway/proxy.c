@@ -105,7 +105,7 @@ enum MHD_Result gw_api_post_create(struct cl_http_req *req)
 	struct gw_app *app = req->app;
 	struct gw_user u;
 	char path[256];
-	if (!gw_session_require(req, &u))
+	if (!gw_auth_require(req, &u, "posts:write"))
 		return req->result;
 	if (!path_id_ok(req->params[0]))
 		return cl_http_error(req, 404, "not_found", "no such thread");
@@ -132,7 +132,7 @@ enum MHD_Result gw_api_feed(struct cl_http_req *req)
 	struct gw_user u;
 	char path[256];
 	bool bad = false;
-	if (!gw_session_require(req, &u))
+	if (!gw_auth_require(req, &u, "feed:read"))
 		return req->result;
 	long limit = query_long(req, "limit", 50, &bad);
 	long before = query_long(req, "before", 0, &bad);

@@ -62,7 +62,7 @@ enum MHD_Result gw_stream(struct cl_http_req *req)
 {
 	struct gw_app *app = req->app;
 	struct gw_user u;
-	if (!gw_session_require(req, &u))
+	if (!gw_auth_require(req, &u, "feed:read"))
 		return req->result;
 
 	if (!cl_consumer_assigned(&app->consumer)) {
