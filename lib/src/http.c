@@ -150,6 +150,8 @@ enum MHD_Result cl_http_queue(struct cl_http_req *req, unsigned status,
 	default_header(resp, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
 	default_header(resp, "X-Frame-Options", "DENY");
 	struct cl_http_server *s = req->server;
+	if (s && s->tls)
+		default_header(resp, "Strict-Transport-Security", "max-age=31536000");
 	if (s) {
 		cl_metric_add(s->requests, 1);
 		if (status >= 500)
@@ -423,12 +425,18 @@ int cl_http_page_parse(const char *limit, const char *cursor, struct cl_http_pag
 
 bool cl_http_page(struct cl_http_req *req, struct cl_http_page *page)
 {
-	if (cl_http_page_parse(cl_http_query(req, "limit"), cl_http_query(req, "cursor"),
-			       page) == 0)
-		return true;
-	cl_http_error(req, 400, "invalid_query",
-		      "limit must be 1..200 and cursor a value from next_cursor");
-	return false;
+	const char *cursor = cl_http_query(req, "cursor");
+	if (cl_http_page_parse(cl_http_query(req, "limit"), NULL, page) < 0) {
+		cl_http_error(req, 400, "invalid_limit", "limit must be a number from 1 to 200");
+		return false;
+	}
+	long limit = page->limit;
+	if (cursor && *cursor && cl_http_page_parse(NULL, cursor, page) < 0) {
+		cl_http_error(req, 400, "invalid_cursor", "cursor is not one this server gave out");
+		return false;
+	}
+	page->limit = limit;
+	return true;
 }
 
 json_t *cl_http_cursor_json(bool more, int64_t last_id)

@@ -11,7 +11,7 @@
  * no-referrer, and, unless the handler set its own, Cache-Control: no-store,
  * Content-Security-Policy: default-src 'none'; frame-ancestors 'none' and
  * X-Frame-Options: DENY (pages set their own policy with
- * cl_http_set_header(), which wins). Cross-origin requests are refused
+ * cl_http_set_header(), which wins); over TLS also Strict-Transport-Security. Cross-origin requests are refused
  * unless cl_http_opts.cors_origins lists the Origin: then preflights are
  * answered and responses carry Access-Control-Allow-Origin.
  */
@@ -173,8 +173,9 @@ struct cl_http_page {
 /* cl_http_page_parse() - limit and cursor texts (either may be NULL) into
  * *page. Returns 0 or CL_EINVAL (limit not 1..200, cursor not an id). */
 int cl_http_page_parse(const char *limit, const char *cursor, struct cl_http_page *page);
-/* cl_http_page() - the same for ?limit= and ?cursor= of req; false after
- * queuing 400 invalid_query (the handler returns req->result). */
+/* cl_http_page() - the same for ?limit= and ?cursor= of req (an empty
+ * cursor is none); false after queuing 400 invalid_limit or invalid_cursor
+ * (the handler returns req->result). */
 bool cl_http_page(struct cl_http_req *req, struct cl_http_page *page);
 /* cl_http_cursor_json() - the "next_cursor" value: last_id (the id of the
  * page's last entry) as a string when more entries follow (a handler
