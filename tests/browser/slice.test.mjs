@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launch, newPage, login, submitLogin, byTestId, waitForStream, apiStatus,
-  uniqueText, baseUrl, DEMO, STEP_TIMEOUT,
+  uniqueText, baseUrl, openThread, DEMO, STEP_TIMEOUT,
 } from './lib/browser.mjs';
 
 const THREAD_TITLE = '各機関からのお知らせ';
@@ -26,32 +26,6 @@ after(async () => {
     new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
   ]);
 });
-
-/** Open, through the UI, the first space that holds a thread titled `title`. */
-async function openThread(page, title) {
-  const spaces = byTestId(page, 'space-item');
-  await spaces.first().waitFor();
-  const names = await spaces.allTextContents();
-  // Try the likeliest spaces (notices boards) first.
-  const order = names.map((_, i) => i)
-    .sort((a, b) => Number(names[b].includes('お知らせ')) - Number(names[a].includes('お知らせ')));
-  for (const i of order) {
-    const space = spaces.nth(i);
-    const spaceId = await space.getAttribute('data-id');
-    await space.click();
-    await page.locator(`#threads[data-space-id="${spaceId}"]:is([data-state="loaded"], [data-state="error"])`)
-      .waitFor({ state: 'attached' });
-    const thread = byTestId(page, 'thread-item')
-      .filter({ has: page.getByText(title, { exact: true }) });
-    if (await thread.count() === 0) continue;
-    const threadId = await thread.first().getAttribute('data-id');
-    await thread.first().click();
-    await page.locator(`#posts[data-thread-id="${threadId}"][data-state="loaded"]`)
-      .waitFor({ state: 'attached' });
-    return threadId;
-  }
-  throw new Error(`no space listed a thread titled ${title} (spaces: ${names.join(', ')})`);
-}
 
 test('a post appears live in another user\'s feed', { timeout: 120_000 }, async () => {
   const tanaka = await newPage(browser);

@@ -6,6 +6,11 @@
 // scripts/up writes to var/url).
 
 import { chromium } from 'playwright-core';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { totp, currentStep, msToNextStep } from './totp.mjs';
 
 export const CHROMIUM_PATH = process.env.CARELINK_CHROMIUM || '/usr/bin/chromium';
 
@@ -14,6 +19,8 @@ export const DEMO = {
   tanaka: { email: 'tanaka@demo.carelink.jp', name: '田中 花子', org: '中央居宅介護支援事業所' },
   sato: { email: 'sato@demo.carelink.jp', name: '佐藤 一郎', org: 'さくら診療所' },
   suzuki: { email: 'suzuki@demo.carelink.jp', name: '鈴木 美咲', org: 'みどり市地域包括支援センター' },
+  ito: { email: 'ito@demo.carelink.jp', name: '伊藤 由美', org: 'ひだまり訪問介護' },
+  kato: { email: 'kato@demo.carelink.jp', name: '加藤 恵', org: 'みどり市社会福祉協議会' },
 };
 
 /** Prefix of the gateway's public API (same origin as the page). */
@@ -88,10 +95,24 @@ export async function submitLogin(page, email, password) {
   await byTestId(page, 'login-submit').click();
 }
 
-/** Log in through the form and wait until the logged-in page shows. */
+/**
+ * Log in through the form and wait until the logged-in page shows; returns
+ * the name in the header. Two-factor is handled like a person would: a code
+ * from the secret this harness enrolled earlier (see rememberTotpSecret), or,
+ * when the page asks for mandatory enrolment, enrolment on the spot.
+ */
 export async function login(page, email, password = DEMO_PASSWORD) {
   await submitLogin(page, email, password);
   const who = byTestId(page, 'user-name');
+  const outcome = await loginOutcome(page);
+  if (outcome === 'totp') {
+    const secret = totpSecretOf(email);
+    if (!secret) throw new Error(`login as ${email} asks for a two-factor code, and no enrolled secret is known`);
+    await byTestId(page, 'login-totp').fill(await freshTotpCode(email, secret));
+    await byTestId(page, 'login-submit').click();
+  } else if (outcome === 'enrol') {
+    await enrolTotp(page, email);
+  }
   try {
     await who.waitFor({ state: 'visible' });
   } catch (err) {
@@ -99,6 +120,152 @@ export async function login(page, email, password = DEMO_PASSWORD) {
     throw new Error(`login as ${email} failed` + (shown ? `: ${shown}` : ''), { cause: err });
   }
   return (await who.textContent()).trim();
+}
+
+/** After submitting the login form: 'app', 'totp', 'enrol' or 'error'. */
+export async function loginOutcome(page, timeout = STEP_TIMEOUT) {
+  const which = [
+    ['app', '[data-testid="user-name"]:visible'],
+    ['totp', '[data-testid="login-totp"]:visible'],
+    ['enrol', '[data-testid="totp-secret"]:visible'],
+    ['error', '[data-testid="login-error"]:not(:empty)'],
+  ];
+  await page.locator(which.map(([, sel]) => sel).join(', ')).first().waitFor({ state: 'attached', timeout });
+  for (const [name, sel] of which) {
+    if (await page.locator(sel).count()) return name;
+  }
+  return 'error';
+}
+
+/**
+ * On a page showing the two-factor enrolment steps: read the secret, confirm
+ * with a code computed here, remember the secret for later logins, and wait
+ * until the page says two-factor is on (or leaves the enrolment screen).
+ * Returns the secret.
+ */
+export async function enrolTotp(page, email) {
+  const shown = byTestId(page, 'totp-secret');
+  await shown.waitFor({ state: 'visible' });
+  const grouped = (await shown.textContent()).trim();
+  const secret = grouped.replace(/\s+/g, '');
+  const code = await freshTotpCode(email, secret);
+  await byTestId(page, 'totp-code').fill(code);
+  await byTestId(page, 'totp-confirm').click();
+  await page.locator('[data-testid="totp-enabled"], [data-testid="user-name"]:visible, [data-testid="totp-error"]:not(:empty)')
+    .first().waitFor({ state: 'attached' });
+  const error = page.locator('[data-testid="totp-error"]:not(:empty)');
+  if (await error.count()) throw new Error(`two-factor enrolment of ${email} failed: ${await error.first().textContent()}`);
+  rememberTotpSecret(email, secret);
+  return secret;
+}
+
+// Two-factor secrets this harness enrolled, per system (base URL) and email,
+// with the last time step used: the gateway refuses a code of a step already
+// used, so the next code waits for a new step. Kept in a file so that later
+// test files (other processes) can log in as the same person.
+function storePath() {
+  if (process.env.CARELINK_VAR) return join(process.env.CARELINK_VAR, 'browser-totp.json');
+  const tag = createHash('sha256').update(baseUrl()).digest('hex').slice(0, 12);
+  return join(tmpdir(), `carelink-browser-totp-${tag}.json`);
+}
+
+function readStore() {
+  try {
+    return JSON.parse(readFileSync(storePath(), 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+function writeStore(store) {
+  const file = storePath();
+  writeFileSync(`${file}.tmp`, JSON.stringify(store, null, 1), { mode: 0o600 });
+  renameSync(`${file}.tmp`, file);
+}
+
+function storeKey(email) { return `${baseUrl()} ${email.toLowerCase()}`; }
+
+/** Remember the two-factor secret enrolled for email. */
+export function rememberTotpSecret(email, secret) {
+  const store = readStore();
+  const entry = store[storeKey(email)] || {};
+  store[storeKey(email)] = { ...entry, secret };
+  writeStore(store);
+}
+
+/** The two-factor secret this harness enrolled for email, or null. */
+export function totpSecretOf(email) {
+  return (readStore()[storeKey(email)] || {}).secret || null;
+}
+
+/**
+ * A code for email's secret from a time step not used before (waits for the
+ * next 30-second step when needed), and records that step as used.
+ */
+export async function freshTotpCode(email, secret) {
+  const last = (readStore()[storeKey(email)] || {}).lastStep ?? -1;
+  while (currentStep() <= last) {
+    await new Promise((resolve) => setTimeout(resolve, msToNextStep() + 200));
+  }
+  const step = currentStep();
+  const store = readStore();
+  store[storeKey(email)] = { ...(store[storeKey(email)] || {}), lastStep: step };
+  writeStore(store);
+  return totp(secret, { step });
+}
+
+/** Open a page from the header menu (nav-home, nav-people, nav-profile, ...). */
+export async function openNav(page, id) {
+  await byTestId(page, id).click();
+}
+
+/**
+ * Open, through the UI, the first space that holds a thread titled `title`;
+ * returns the thread's id once its posts are shown.
+ */
+export async function openThread(page, title) {
+  await openNav(page, 'nav-home');
+  const spaces = byTestId(page, 'space-item');
+  await spaces.first().waitFor();
+  const names = await spaces.allTextContents();
+  // Try the likeliest spaces (notices boards) first.
+  const order = names.map((_, i) => i)
+    .sort((a, b) => Number(names[b].includes('お知らせ')) - Number(names[a].includes('お知らせ')));
+  for (const i of order) {
+    const space = spaces.nth(i);
+    const spaceId = await space.getAttribute('data-id');
+    await space.click();
+    await page.locator(`#threads[data-space-id="${spaceId}"]:is([data-state="loaded"], [data-state="error"])`)
+      .waitFor({ state: 'attached' });
+    const thread = byTestId(page, 'thread-item')
+      .filter({ has: page.getByText(title, { exact: true }) });
+    if (await thread.count() === 0) continue;
+    const threadId = await thread.first().getAttribute('data-id');
+    await thread.first().click();
+    await page.locator(`#posts[data-thread-id="${threadId}"][data-state="loaded"]`)
+      .waitFor({ state: 'attached' });
+    return threadId;
+  }
+  throw new Error(`no space listed a thread titled ${title} (spaces: ${names.join(', ')})`);
+}
+
+/** Post text into the open thread and wait until the post is shown. */
+export async function postInThread(page, text) {
+  await byTestId(page, 'post-body').fill(text);
+  await byTestId(page, 'post-submit').click();
+  const mine = byTestId(page, 'post-item').filter({ hasText: text });
+  await mine.waitFor({ state: 'visible' });
+  return mine;
+}
+
+/** Mark the page so a later check can tell it was not reloaded. */
+export async function markNoReload(page) {
+  await page.evaluate(() => { window.__carelinkNoReload = true; });
+}
+
+/** Whether the page still carries the markNoReload mark. */
+export async function notReloaded(page) {
+  return page.evaluate(() => window.__carelinkNoReload === true);
 }
 
 /** Wait until the live notification stream reports it is connected. */
