@@ -42,17 +42,12 @@ static bool has_control(const char *s, bool allow_breaks)
 
 bool gw_query_limit(struct cl_http_req *req, int *limit)
 {
-	const char *v = cl_http_query(req, "limit");
-	*limit = GW_LIST_DEFAULT;
-	if (!v)
-		return true;
-	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 1 || n > GW_LIST_MAX) {
-		cl_http_error(req, 400, "invalid_query", "limit は 1 から 200 の数です");
+	struct cl_http_page page;
+	if (cl_http_page_parse(cl_http_query(req, "limit"), NULL, &page) < 0) {
+		cl_http_error(req, 400, "invalid_limit", "limit は 1 から 200 の数です");
 		return false;
 	}
-	*limit = (int)n;
+	*limit = (int)page.limit;
 	return true;
 }
 
@@ -161,7 +156,7 @@ enum MHD_Result gw_people_list(struct cl_http_req *req)
 			return cl_http_error(req, 400, "invalid_query", "profession が正しくありません");
 		q.profession = prof;
 	}
-	char after_name[512], after_id[37];
+	char after_name[768], after_id[37];
 	const char *cursor = cl_http_query(req, "cursor");
 	if (cursor && *cursor) {
 		if (!gw_cursor_decode(cursor, after_name, sizeof after_name, after_id))

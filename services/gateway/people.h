@@ -18,13 +18,12 @@
 #define GW_PHOTO_MAX (1u << 20)  /* bytes; the request body limit (http.max_body,
 				    1 MiB by default) applies first */
 #define GW_TOKEN_NAME_MAX 100    /* characters */
-#define GW_LIST_DEFAULT 50
-#define GW_LIST_MAX 200
 
 /* ---- paging (people.c) ---- */
 
-/* gw_query_limit() - ?limit= as 1..GW_LIST_MAX (GW_LIST_DEFAULT when
- * absent). Answers 400 itself and returns false when it is not. */
+/* gw_query_limit() - ?limit= as 1..CL_HTTP_PAGE_MAX (CL_HTTP_PAGE_DEFAULT
+ * when absent). Answers 400 invalid_limit itself and returns false when it
+ * is not. */
 bool gw_query_limit(struct cl_http_req *req, int *limit);
 /* gw_cursor_encode() - the opaque cursor of a (key, id) pair: base64url of
  * a JSON array; caller frees. */

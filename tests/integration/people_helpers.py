@@ -2,17 +2,21 @@
 tests (test_people_*.py, test_tokens_*.py). Built on carelink_test."""
 
 import base64
+import glob
 import hashlib
 import hmac
 import http.client
 import json
 import os
 import re
+import shutil
 import socket
 import struct
+import subprocess
 import sys
 import time
 import urllib.parse
+import uuid
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -61,6 +65,72 @@ def login(name):
     ct.check(m is not None, "login as %s: no carelink_session cookie" % name)
     s.cookie, s.csrf, s.user = m.group(1), doc.get("csrf"), doc.get("user")
     ct.check(s.user and s.user.get("id") == u["id"], "login as %s: user %r" % (name, s.user))
+    return s
+
+
+# --------------------------------------------------------------------------
+# people of the tests' own: made in the gateway's database, so that they
+# exist without an administrator who may owe a two-factor enrolment, and so
+# that a second tenant exists at all
+
+
+def psql(sql, **params):
+    """Runs sql on the gateway's database; :'name' in sql is the quoted
+    value of params[name]. Rows as lists of strings."""
+    exe = shutil.which("psql") or next(iter(sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True)), None)
+    ct.check(exe, "no psql to reach the gateway's database with")
+    with open(os.path.join(ct.var_dir(), "pg-gateway.conninfo"), encoding="utf-8") as f:
+        conninfo = f.read().strip()
+    cmd = [exe, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
+    for k, v in params.items():
+        cmd += ["-v", "%s=%s" % (k, v)]
+    p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=30)
+    if p.returncode != 0:
+        ct.fail("psql failed: %s" % p.stderr.decode("utf-8", "replace")[-1000:])
+    return [line.split("|") for line in p.stdout.decode("utf-8").splitlines() if line]
+
+
+def make_user(tenant, organisation, label, roles=("member",), profession="care_manager"):
+    """A new active person with the demo password (its hash is copied from
+    a demo user); a dict with id, email, name, organisation, tenant."""
+    tag = uuid.uuid4().hex[:10]
+    u = {"id": str(uuid.uuid4()), "email": "it-%s-%s@people-test.example.jp" % (label, tag),
+         "name": "試験 %s %s" % (label, tag), "organisation": organisation, "tenant": tenant,
+         "profession": profession}
+    psql("""
+INSERT INTO users (id, tenant_id, organisation_id, email, display_name, profession, roles,
+                   password_hash)
+SELECT :'id', :'tenant', :'org', :'email', :'name', :'profession', :'roles'::text[],
+       password_hash
+  FROM users WHERE email = :'demo';
+""", id=u["id"], tenant=tenant, org=organisation, email=u["email"], name=u["name"],
+         profession=profession, roles="{%s}" % ",".join(roles),
+         demo=ct.seed_user("tanaka")["email"])
+    return u
+
+
+def fresh_tenant(label):
+    """A second municipality of its own: two organisations, an organisation
+    admin and a member in the first; a dict with tenant, org_a, org_b."""
+    t = {"tenant": str(uuid.uuid4()), "org_a": str(uuid.uuid4()), "org_b": str(uuid.uuid4())}
+    name = "試験市 %s %s" % (label, uuid.uuid4().hex[:10])
+    psql("""
+INSERT INTO tenants (id, name) VALUES (:'tenant', :'name');
+INSERT INTO organisations (id, tenant_id, name, kind) VALUES
+  (:'org_a', :'tenant', :'name' || ' 地域包括支援センター', 'support_centre'),
+  (:'org_b', :'tenant', :'name' || ' 田中診療所', 'clinic');
+""", name=name, **t)
+    t["admin"] = make_user(t["tenant"], t["org_a"], label + "-admin", ("member", "org_admin"))
+    t["member"] = make_user(t["tenant"], t["org_a"], label + "-member")
+    return t
+
+
+def login_user(u):
+    """A logged-in ct.Session for a person made by make_user()."""
+    s = ct.Session()
+    s.login(u["email"], ct.seed()["password"])
     return s
 
 

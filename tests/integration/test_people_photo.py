@@ -124,8 +124,27 @@ def test():
     r = ct.Session().request("GET", API + "/people/%s/photo" % me)
     ph.check_status(r, 401, "GET a photo without a session")
     ct.log("ok: DELETE, 404 afterwards and for unknown people, 401 without a session")
-    ct.log("skipped: another tenant's person cannot see the photo -- the demo data has a "
-           "single tenant (the query is scoped by the viewer's tenant)")
+    check_other_tenant(s)
+
+
+def check_other_tenant(s):
+    """A photo is served only within its tenant, both ways."""
+    other = ph.fresh_tenant("photo")
+    outsider = ph.login_user(other["member"])
+    colleague = ph.login_user(other["admin"])
+    mine, theirs = ph.png(1, 2), ph.png(2, 1)
+    ph.check_status(ph.put_photo(s, mine, "image/png"), 200, "PUT the demo person's photo")
+    ph.check_status(ph.put_photo(outsider, theirs, "image/png"), 200,
+                    "PUT the other tenant's person's photo")
+    check_served(colleague, outsider.user["id"], theirs, "image/png",
+                 "a photo within the other tenant")
+    r = get_photo(outsider, s.user["id"])
+    ph.check_status(r, 404, "a demo photo seen from another tenant", "not_found")
+    ct.check(mine not in r.body, "the photo's bytes are in the 404")
+    r = get_photo(s, outsider.user["id"])
+    ph.check_status(r, 404, "another tenant's photo seen from the demo tenant", "not_found")
+    ph.check_status(s.request("DELETE", API + "/me/photo"), 204, "DELETE the demo photo")
+    ct.log("ok: photos are served only to people of the same tenant")
 
 
 if __name__ == "__main__":
