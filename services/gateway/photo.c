@@ -35,6 +35,18 @@ static const char *sniffed_type(const unsigned char *b, size_t n)
 	return NULL;
 }
 
+/* a short printable ASCII value, as the ETags given out are */
+static bool etag_like(const char *s)
+{
+	size_t n = strlen(s);
+	if (n > 64)
+		return false;
+	for (; *s; s++)
+		if (*s < 0x21 || *s > 0x7e)
+			return false;
+	return true;
+}
+
 enum MHD_Result gw_photo_get(struct cl_http_req *req)
 {
 	struct gw_app *app = req->app;
@@ -45,6 +57,8 @@ enum MHD_Result gw_photo_get(struct cl_http_req *req)
 	if (!cl_uuid_valid(id))
 		return cl_http_error(req, 404, "not_found", "写真はありません");
 	const char *inm = cl_http_header(req, "If-None-Match");
+	if (inm && !etag_like(inm))
+		inm = NULL; /* not one of ours: answer in full */
 	struct gw_photo ph;
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	int rc = gw_db_photo_get(pg, u.id.tenant, id, inm, &ph);
@@ -86,7 +100,7 @@ enum MHD_Result gw_photo_put(struct cl_http_req *req)
 				     "送られたデータは Content-Type の画像形式ではありません");
 
 	unsigned char digest[crypto_hash_sha256_BYTES];
-	char etag[2 * sizeof digest + 1];
+	char etag[33];
 	crypto_hash_sha256(digest, data, req->body_len);
 	sodium_bin2hex(etag, sizeof etag, digest, 16);
 
