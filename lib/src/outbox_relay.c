@@ -87,6 +87,7 @@ static void relay_poll_stop(struct cl_outbox_relay *r)
 
 static void relay_tick(struct cl_outbox_relay *r);
 static void relay_on_timer(uv_timer_t *t);
+static bool relay_woken(struct cl_outbox_relay *r);
 
 static void relay_on_poll(uv_poll_t *h, int status, int events)
 {
@@ -96,23 +97,26 @@ static void relay_on_poll(uv_poll_t *h, int status, int events)
 		relay_poll_stop(r);
 		return;
 	}
-	PGnotify *n;
-	while ((n = PQnotifies(r->pg.conn)))
-		PQfreemem(n);
+	relay_woken(r); /* drain: the tick looks at the table anyway */
+	cl_log_debug("outbox relay woken", NULL);
 	relay_tick(r);
 }
 
 /* (re)connect, LISTEN and take the relay lock; 0 when this replica relays */
 static int relay_ready(struct cl_outbox_relay *r)
 {
-	bool fresh = !r->pg.conn || PQstatus(r->pg.conn) != CONNECTION_OK;
-	if (fresh) {
+	if (!r->pg.conn || PQstatus(r->pg.conn) != CONNECTION_OK) {
+		/* a new connection holds neither the LISTEN nor the lock */
 		relay_poll_stop(r);
 		r->have_lock = false;
+		r->listening = false;
 		if (cl_pg_ensure(&r->pg) < 0)
 			return CL_ERETRY;
+	}
+	if (!r->listening) {
 		if (cl_pg_exec(&r->pg, NULL, "LISTEN cl_outbox", 0, NULL) < 0)
 			return CL_ERETRY;
+		r->listening = true;
 	}
 	if (!r->have_lock) {
 		PGresult *res;
@@ -173,6 +177,22 @@ static int relay_publish(struct cl_outbox_relay *r)
 	return produced;
 }
 
+/* true when a commit announced new rows since the last look; libpq may
+ * have read the announcement while the relay's own queries ran, in which
+ * case the socket will not become readable for it */
+static bool relay_woken(struct cl_outbox_relay *r)
+{
+	bool woken = false;
+	PGnotify *n;
+	if (!r->pg.conn || !PQconsumeInput(r->pg.conn))
+		return false;
+	while ((n = PQnotifies(r->pg.conn))) {
+		PQfreemem(n);
+		woken = true;
+	}
+	return woken;
+}
+
 static void relay_tick(struct cl_outbox_relay *r)
 {
 	if (r->closing)
@@ -181,8 +201,15 @@ static void relay_tick(struct cl_outbox_relay *r)
 	if (relay_ready(r) < 0)
 		return;
 	relay_mark_sent(r);
-	if (r->n_inflight < RELAY_BATCH * 4 && relay_publish(r) == RELAY_BATCH)
-		uv_timer_start(&r->timer, relay_on_timer, 0, RELAY_INTERVAL_MS);
+	for (int pass = 0; pass < 16 && r->n_inflight < RELAY_BATCH * 4; pass++) {
+		int n = relay_publish(r);
+		if (n == RELAY_BATCH) {
+			uv_timer_start(&r->timer, relay_on_timer, 0, RELAY_INTERVAL_MS);
+			break;
+		}
+		if (n < 0 || !relay_woken(r))
+			break;
+	}
 }
 
 static void relay_on_timer(uv_timer_t *t)

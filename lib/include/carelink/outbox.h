@@ -50,6 +50,7 @@ struct cl_outbox_relay {
 	uv_poll_t poll;
 	int poll_fd;              /* socket being polled, -1 when none */
 	bool have_lock;
+	bool listening;           /* LISTEN cl_outbox issued on this connection */
 	bool closing;
 	char *source;             /* ce_source, e.g. "/carelink/records" */
 	int64_t *inflight;        /* produced, awaiting delivery report */
