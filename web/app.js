@@ -5,7 +5,7 @@
 
 import { $, h } from './dom.js';
 import { t, setLang, onLangChange, hintedLang, LANGUAGES } from './i18n.js';
-import { session, rawApi, ApiError, errorText, onSessionLost, onEnrolmentRequired, hasRole } from './api.js';
+import { session, api, rawApi, ApiError, errorText, onSessionLost, onEnrolmentRequired, hasRole } from './api.js';
 import { initLogin, showLoginForm } from './login.js';
 import { initHome, enterHome, leaveHome, showHome, relabelHome, updateTitle } from './home.js';
 import { relabelStream, reconnectNow, streamIsOpen, stopStream } from './stream.js';
@@ -107,7 +107,7 @@ function route() {
 // ---------------------------------------------------------------- session
 
 function needsEnrolment(user) {
-  return !!(user && user.totp_required && !user.totp_enabled);
+  return !!(user && (user.totp_pending || (user.totp_required && !user.totp_enabled)));
 }
 
 function showLogin(message, kind) {
@@ -140,6 +140,21 @@ function startApp() {
   enterHome(sessionLost);
   if (parseRoute().name === 'invite') history.replaceState(null, '', '#/');
   route();
+  if (!LANGUAGES.includes(u.language)) languageFromProfile(u);
+}
+
+/** The language kept in the person's profile, when /me did not say it. */
+async function languageFromProfile(u) {
+  try {
+    const data = await api('GET', `/people/${encodeURIComponent(u.id)}`);
+    const l = data && (data.person || data).language;
+    if (session.user === u && LANGUAGES.includes(l)) {
+      u.language = l;
+      setLang(l);
+    }
+  } catch {
+    // The page stays in the language it has.
+  }
 }
 
 function leaveApp({ keepRoute = false } = {}) {

@@ -191,6 +191,7 @@ export default {
   'admin.invitesFailed': 'Could not load invitations',
   'admin.cancelInvite': 'Cancel',
   'admin.inviteUsed': 'Registered',
+  'admin.inviteExpired': 'Expired',
   'admin.expires': 'Expires',
 
   'tenant.title': 'Municipality admin',

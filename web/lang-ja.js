@@ -191,6 +191,7 @@ export default {
   'admin.invitesFailed': '招待を読み込めませんでした',
   'admin.cancelInvite': '取り消す',
   'admin.inviteUsed': '登録済み',
+  'admin.inviteExpired': '期限切れ',
   'admin.expires': '有効期限',
 
   'tenant.title': '自治体管理',

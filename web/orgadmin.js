@@ -45,7 +45,8 @@ function memberRow(p, reload) {
     save.addEventListener('click', () => busy(save, async () => {
       err.textContent = '';
       try {
-        await api('PUT', `/users/${enc(p.id)}/roles`, { roles: checkedRoles(boxes) });
+        const data = await api('PUT', `/users/${enc(p.id)}/roles`, { roles: checkedRoles(boxes) });
+        if (data && data.user && Array.isArray(data.user.roles)) p.roles = data.user.roles;
         save.textContent = t('common.saved');
         setTimeout(() => { save.textContent = t('admin.saveRoles'); }, 2500);
       } catch (e) {
@@ -73,8 +74,8 @@ function memberRow(p, reload) {
     return busy(btn, async () => {
       err.textContent = '';
       try {
-        await api('POST', `/users/${enc(p.id)}/${what}`, {});
-        const next = { ...p, active: what !== 'deactivate' };
+        const data = await api('POST', `/users/${enc(p.id)}/${what}`, {});
+        const next = { ...p, ...((data && data.user) || {}), active: what !== 'deactivate' };
         row.replaceWith(memberRow(next, reload));
       } catch (e) {
         err.textContent = errorText(e, 'admin.actionFailed');
@@ -117,15 +118,16 @@ function invitationRow(inv, reload) {
       err.textContent = errorText(e, 'admin.actionFailed');
     }
   }));
-  const state = inv.accepted_at || inv.used_at || inv.status === 'accepted' ? t('admin.inviteUsed') : null;
-  return h('li', { class: 'admin-row', testid: 'invitation-row', dataset: { id: String(inv.id) } },
+  const done = inv.status === 'accepted' || inv.status === 'expired' || !!inv.accepted_at;
+  const state = done ? t(inv.status === 'expired' ? 'admin.inviteExpired' : 'admin.inviteUsed') : null;
+  return h('li', { class: 'admin-row', testid: 'invitation-row', dataset: { id: String(inv.id), status: inv.status || '' } },
     h('div', { class: 'admin-row-main' },
       h('span', { class: 'strong' }, inv.email || ''),
       inv.profession ? h('span', { class: 'muted small' }, professionLabel(inv.profession)) : null,
       Array.isArray(inv.roles) ? h('span', { class: 'muted small' }, inv.roles.map(roleLabel).join('、')) : null,
       inv.expires_at ? h('span', { class: 'muted small' }, t('admin.expires'), ' ', timeEl(inv.expires_at)) : null,
       state ? h('span', { class: 'tag' }, state) : null),
-    state ? null : h('div', { class: 'row-actions' }, cancel), err);
+    done ? null : h('div', { class: 'row-actions' }, cancel), err);
 }
 
 function invitationsSection(ctx, orgId) {

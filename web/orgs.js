@@ -34,9 +34,11 @@ export function photoChanged() { photoVersion = Date.now(); }
 /** The photo of a person, or a placeholder with their initial. */
 export function photoEl(person, cls = 'avatar') {
   if (person && person.has_photo && person.id) {
+    // The directory names a versioned address; otherwise ask for the latest.
+    const given = typeof person.photo_url === 'string' && person.photo_url.startsWith(`${API}/people/`);
     return h('img', {
       class: cls,
-      src: `${API}/people/${enc(person.id)}/photo?v=${photoVersion}`,
+      src: given ? person.photo_url : `${API}/people/${enc(person.id)}/photo?v=${photoVersion}`,
       alt: '',
       loading: 'lazy',
       testid: 'person-photo',
