@@ -39,9 +39,9 @@ def find_dead(value, deadline):
 
 def test():
     tanaka = ct.login("tanaka")
-    sato = ct.login("sato")
+    ito = ct.login("ito")
     space_id = ct.demo_space()["id"]
-    tid = ct.thread_id(sato, THREAD_TITLE)
+    tid = ct.thread_id(ito, THREAD_TITLE)
     run = ct.unique("dlq")
 
     # a valid post first: its event shows the partition the space's key
@@ -81,11 +81,11 @@ def test():
         ct.log("%s -> %s[%d]@%d: %s" % (label, dead.topic, dead.partition, dead.offset, reason))
 
     # the partition moved on: a valid post after the bad ones is delivered
-    mark = ct.latest_feed_id(sato)
+    mark = ct.latest_feed_id(ito)
     after = ct.create_post(tanaka, tid, "デッドレター確認 後 %s" % run)["id"]
     am, _ = ct.find_post_created(after)
     ct.check_eq(am.partition, partition, "partition of the later post's event")
-    ct.wait_feed_for_post(sato, mark, after)
+    ct.wait_feed_for_post(ito, mark, after)
 
 
 if __name__ == "__main__":

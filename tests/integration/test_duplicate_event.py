@@ -15,20 +15,20 @@ THREAD_TITLE = "みなさんへの質問"
 
 def test():
     tanaka = ct.login("tanaka")
-    sato = ct.login("sato")
-    tid = ct.thread_id(sato, THREAD_TITLE)
-    mark = ct.latest_feed_id(sato)
+    ito = ct.login("ito")
+    tid = ct.thread_id(ito, THREAD_TITLE)
+    mark = ct.latest_feed_id(ito)
 
     text = "重複イベント確認 %s" % ct.unique("dup")
     pid = ct.create_post(tanaka, tid, text)["id"]
-    ct.wait_feed_for_post(sato, mark, pid)
+    ct.wait_feed_for_post(ito, mark, pid)
     orig, datum = ct.find_post_created(pid)
     ce_id = orig.header("ce_id")
     ct.check(ce_id, "the PostCreated of post %s has no ce_id header: %r" % (pid, orig.headers))
     ct.check_eq(ce_id, datum["event_id"], "ce_id versus the datum's event_id")
     ct.log("original event %s at carelink.posts[%d]@%d" % (ce_id, orig.partition, orig.offset))
 
-    with ct.EventStream(sato) as stream:
+    with ct.EventStream(ito) as stream:
         stream.wait_ready()
 
         # the replay: same partition, key, value and headers
@@ -63,9 +63,9 @@ def test():
                  "the stream opened before the replay received %d notification(s) for post %s: %r"
                  % (len(dup_events), pid, dup_events))
 
-    items = ct.post_notifications(ct.feed_after(sato, mark), pid)
+    items = ct.post_notifications(ct.feed_after(ito, mark), pid)
     ct.check(len(items) == 1,
-             "sato's feed holds %d notifications for post %s after the replay (expected 1): %r"
+             "ito's feed holds %d notifications for post %s after the replay (expected 1): %r"
              % (len(items), pid, items))
 
     # the replay was handled, not dead-lettered

@@ -20,12 +20,12 @@ def notification_events(events):
 
 def test():
     tanaka = ct.login("tanaka")
-    sato = ct.login("sato")
-    tid = ct.thread_id(sato, THREAD_TITLE)
+    ito = ct.login("ito")
+    tid = ct.thread_id(ito, THREAD_TITLE)
     run = ct.unique("resume")
 
     # 1. a live stream receives notification N
-    with ct.EventStream(sato) as stream:
+    with ct.EventStream(ito) as stream:
         stream.wait_ready()
         first = ct.create_post(tanaka, tid, "再接続確認 0 %s" % run)["id"]
         ev = stream.wait_for(ct.is_notification_for(first), 20, "notification for post %s" % first)
@@ -39,13 +39,13 @@ def test():
               for i in range(MISSED)]
     missed_ids = {}
     for pid in missed:
-        items = ct.wait_feed_for_post(sato, n, pid)
-        ct.check_eq(len(items), 1, "notifications in sato's feed for post %s" % pid)
+        items = ct.wait_feed_for_post(ito, n, pid)
+        ct.check_eq(len(items), 1, "notifications in ito's feed for post %s" % pid)
         missed_ids[pid] = items[0]["id"]
     ct.log("missed notifications: %s" % sorted(missed_ids.values()))
 
     # 3. reconnect with Last-Event-ID: N
-    with ct.EventStream(sato, last_event_id=n) as stream:
+    with ct.EventStream(ito, last_event_id=n) as stream:
         stream.wait_ready()
         for pid in missed:
             stream.wait_for(ct.is_notification_for(pid), 20,
@@ -70,9 +70,9 @@ def test():
                  "the notification for post %s (id %d = Last-Event-ID) was repeated" % (first, n))
         # nothing between N and the missed ones may be skipped: the replay
         # must equal the feed after N, in the same order
-        expected = [item["id"] for item in ct.feed_after(sato, n)]
+        expected = [item["id"] for item in ct.feed_after(ito, n)]
         ct.check(ids == expected[:len(ids)],
-                 "the replay %s differs from sato's feed after %d: %s" % (ids, n, expected))
+                 "the replay %s differs from ito's feed after %d: %s" % (ids, n, expected))
 
         # 4. the resumed stream continues live
         live = ct.create_post(tanaka, tid, "再接続確認 live %s" % run)["id"]

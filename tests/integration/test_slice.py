@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The thin slice end to end: tanaka posts in 「各機関からのお知らせ」, sato
+"""The thin slice end to end: tanaka posts in 「各機関からのお知らせ」, ito
 sees it live on the event stream and in the feed, tanaka (the author) is not
 notified, and the post is listed in the thread."""
 
@@ -15,13 +15,13 @@ THREAD_TITLE = "各機関からのお知らせ"
 
 def test():
     tanaka = ct.login("tanaka")
-    sato = ct.login("sato")
+    ito = ct.login("ito")
     author = ct.seed_user("tanaka")
-    tid = ct.thread_id(sato, THREAD_TITLE)
-    sato_mark = ct.latest_feed_id(sato)
+    tid = ct.thread_id(ito, THREAD_TITLE)
+    sato_mark = ct.latest_feed_id(ito)
     tanaka_mark = ct.latest_feed_id(tanaka)
 
-    with ct.EventStream(sato) as stream:
+    with ct.EventStream(ito) as stream:
         stream.wait_ready()
         text = "スライス確認 %s" % ct.unique("slice")
         post = ct.create_post(tanaka, tid, text)
@@ -48,21 +48,21 @@ def test():
         ct.check_eq(ev.id, str(item["id"]), "SSE id: field versus the notification's id")
         ct.check_eq(item.get("read"), False, "a new notification's read flag")
 
-    # sato's feed holds the same notification
-    items = ct.post_notifications(ct.feed_after(sato, sato_mark), pid)
-    ct.check_eq(len(items), 1, "notifications for the post in sato's feed")
+    # ito's feed holds the same notification
+    items = ct.post_notifications(ct.feed_after(ito, sato_mark), pid)
+    ct.check_eq(len(items), 1, "notifications for the post in ito's feed")
     ct.check_eq(items[0], item, "the feed item versus the streamed item")
-    newest = sato.get_json("/api/v1/feed?limit=50", "feed")["notifications"]
+    newest = ito.get_json("/api/v1/feed?limit=50", "feed")["notifications"]
     ct.check(any(n["id"] == item["id"] for n in newest),
-             "the notification is not among the newest 50 of sato's feed")
+             "the notification is not among the newest 50 of ito's feed")
 
     # the author is not notified of her own post: her feed (read after
-    # sato's has the notification, so notify has handled the event) lacks it
+    # ito's has the notification, so notify has handled the event) lacks it
     own = ct.post_notifications(ct.feed_after(tanaka, tanaka_mark), pid)
     ct.check(not own, "tanaka, the author, was notified of her own post: %r" % own)
 
     # the post is listed in the thread, for both readers
-    for who, s in (("sato", sato), ("tanaka", tanaka)):
+    for who, s in (("ito", ito), ("tanaka", tanaka)):
         posts = ct.thread_posts(s, tid)
         mine = [p for p in posts if p.get("id") == pid]
         ct.check(len(mine) == 1, "post %s is listed %d times in the thread for %s"
