@@ -22,6 +22,7 @@ struct gw_app {
 	long absolute_timeout_s;      /* session absolute timeout */
 	bool secure_cookie;           /* add Secure: served over TLS */
 	struct gw_hub *hub;           /* live streams */
+	size_t max_streams;           /* beyond it new streams get 503 */
 	struct cl_consumer consumer;  /* carelink.notifications */
 	uv_timer_t heartbeat;
 };

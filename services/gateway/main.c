@@ -4,6 +4,7 @@
 #include "routes.h"
 
 #include <carelink/log.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
@@ -40,14 +41,34 @@ static void on_stop(void *arg)
 	gw_hub_close_all(app->hub); /* suspended streams must end before MHD stops */
 }
 
-/* room for many event streams: one descriptor each */
-static void raise_fd_limit(void)
+/* room for many event streams, one descriptor each: the connection limit
+ * follows the descriptor limit unless configured, and streams may fill it
+ * only up to a reserve kept for API calls, logins and health probes */
+#define GW_RESERVED_CONNECTIONS 256
+
+static void size_connections(struct gw_app *app, struct cl_cfg *cfg)
 {
 	struct rlimit rl;
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
+	long fds = 1024;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+		fds = rl.rlim_cur > 1000000 ? 1000000 : (long)rl.rlim_cur;
 	}
+	if (!cl_cfg_get(cfg, "http.connections", NULL)) {
+		long n = fds - GW_RESERVED_CONNECTIONS; /* database, kafka, files */
+		if (n > 30000)
+			n = 30000;
+		char v[32];
+		snprintf(v, sizeof v, "%ld", n > 64 ? n : 64);
+		cl_cfg_set(cfg, "http.connections", v);
+	}
+	long conns = cl_cfg_get_int(cfg, "http.connections", 1000);
+	long streams = conns - GW_RESERVED_CONNECTIONS;
+	app->max_streams = (size_t)cl_cfg_get_int(cfg, "gateway.max_streams",
+						 streams > conns / 2 ? streams : conns / 2);
 }
 
 int main(int argc, char **argv)
@@ -66,7 +87,7 @@ int main(int argc, char **argv)
 		rc = gw_seed_demo(&svc);
 		goto out;
 	}
-	raise_fd_limit();
+	size_connections(&app, &svc.cfg);
 	app.records_url = cl_cfg_get(&svc.cfg, "records.url", "http://127.0.0.1:8081");
 	app.notify_url = cl_cfg_get(&svc.cfg, "notify.url", "http://127.0.0.1:8083");
 	app.idle_timeout_s = cl_cfg_get_int(&svc.cfg, "session.idle_timeout", 30 * 60);

@@ -72,6 +72,13 @@ enum MHD_Result gw_stream(struct cl_http_req *req)
 				     "live updates are starting; try again shortly");
 	}
 
+	if (gw_hub_count(app->hub) >= app->max_streams) {
+		/* the rest of the connections stay free for API calls */
+		cl_http_set_header(req, "Retry-After", "30");
+		return cl_http_error(req, 503, "too_many_streams",
+				     "this server has no room for more live connections; retrying");
+	}
+
 	const char *last = cl_http_header(req, "Last-Event-ID");
 	if (!last)
 		last = cl_http_query(req, "last_event_id");
