@@ -7,7 +7,7 @@
 
 import { chromium } from 'playwright-core';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { totp, currentStep, msToNextStep } from './totp.mjs';
@@ -161,41 +161,39 @@ export async function enrolTotp(page, email) {
 
 // Two-factor secrets this harness enrolled, per system (base URL) and email,
 // with the last time step used: the gateway refuses a code of a step already
-// used, so the next code waits for a new step. Kept in a file so that later
-// test files (other processes) can log in as the same person.
-function storePath() {
-  if (process.env.CARELINK_VAR) return join(process.env.CARELINK_VAR, 'browser-totp.json');
-  const tag = createHash('sha256').update(baseUrl()).digest('hex').slice(0, 12);
-  return join(tmpdir(), `carelink-browser-totp-${tag}.json`);
+// used, so the next code waits for a new step. Kept in files (one per person,
+// so test files running at once never overwrite each other's) so that later
+// test files, in other processes, can log in as the same person.
+function storeFile(email) {
+  const dir = process.env.CARELINK_VAR ? join(process.env.CARELINK_VAR, 'browser-totp')
+    : join(tmpdir(), 'carelink-browser-totp');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const tag = createHash('sha256').update(`${baseUrl()} ${email.toLowerCase()}`).digest('hex').slice(0, 24);
+  return join(dir, `${tag}.json`);
 }
 
-function readStore() {
+function readEntry(email) {
   try {
-    return JSON.parse(readFileSync(storePath(), 'utf8'));
+    return JSON.parse(readFileSync(storeFile(email), 'utf8'));
   } catch {
     return {};
   }
 }
 
-function writeStore(store) {
-  const file = storePath();
-  writeFileSync(`${file}.tmp`, JSON.stringify(store, null, 1), { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+function writeEntry(email, entry) {
+  const file = storeFile(email);
+  writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify({ ...entry, email }), { mode: 0o600 });
+  renameSync(`${file}.${process.pid}.tmp`, file);
 }
-
-function storeKey(email) { return `${baseUrl()} ${email.toLowerCase()}`; }
 
 /** Remember the two-factor secret enrolled for email. */
 export function rememberTotpSecret(email, secret) {
-  const store = readStore();
-  const entry = store[storeKey(email)] || {};
-  store[storeKey(email)] = { ...entry, secret };
-  writeStore(store);
+  writeEntry(email, { ...readEntry(email), secret });
 }
 
 /** The two-factor secret this harness enrolled for email, or null. */
 export function totpSecretOf(email) {
-  return (readStore()[storeKey(email)] || {}).secret || null;
+  return readEntry(email).secret || null;
 }
 
 /**
@@ -203,14 +201,12 @@ export function totpSecretOf(email) {
  * next 30-second step when needed), and records that step as used.
  */
 export async function freshTotpCode(email, secret) {
-  const last = (readStore()[storeKey(email)] || {}).lastStep ?? -1;
+  const last = readEntry(email).lastStep ?? -1;
   while (currentStep() <= last) {
     await new Promise((resolve) => setTimeout(resolve, msToNextStep() + 200));
   }
   const step = currentStep();
-  const store = readStore();
-  store[storeKey(email)] = { ...(store[storeKey(email)] || {}), lastStep: step };
-  writeStore(store);
+  writeEntry(email, { ...readEntry(email), lastStep: step });
   return totp(secret, { step });
 }
 
