@@ -4,8 +4,6 @@
 #include "audit.h"
 
 #include <carelink/err.h>
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 static const struct {
@@ -76,18 +74,12 @@ bool gw_admin_may_manage(const struct gw_user *u, const char *organisation)
 
 bool gw_admin_limit(struct cl_http_req *req, long *limit)
 {
-	const char *s = cl_http_query(req, "limit");
-	*limit = 50;
-	if (!s)
-		return true;
-	char *end;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 200) {
+	struct cl_http_page page;
+	if (cl_http_page_parse(cl_http_query(req, "limit"), NULL, &page) < 0) {
 		cl_http_error(req, 400, "invalid_limit", "limit must be a number from 1 to 200");
 		return false;
 	}
-	*limit = v;
+	*limit = page.limit;
 	return true;
 }
 

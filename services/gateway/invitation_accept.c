@@ -3,15 +3,14 @@
  * password and becomes a user; the link works once */
 #include "admin.h"
 #include "audit.h"
+#include "password.h"
 
 #include <carelink/err.h>
 #include <carelink/log.h>
 #include <sodium.h>
 #include <string.h>
 
-#define PASSWORD_MIN_CHARS 13
-#define PASSWORD_MAX_BYTES 128 /* what POST /login accepts */
-#define DISPLAY_NAME_MAX 200   /* bytes */
+#define DISPLAY_NAME_MAX 200 /* bytes */
 
 /* the invitation of the request's token; answers 404/410 itself and returns
  * false when there is none that can be used */
@@ -52,20 +51,6 @@ enum MHD_Result gw_invitation_show(struct cl_http_req *req)
 				      "organisation", "id", inv.organisation, "name",
 				      inv.organisation_name, "profession", inv.profession, "roles",
 				      gw_roles_json(inv.roles), "expires_at", inv.expires_at));
-}
-
-/* NULL when password may be used, else the rule it breaks */
-static const char *password_problem(const char *pw)
-{
-	size_t chars = 0;
-	for (const unsigned char *p = (const unsigned char *)pw; *p; p++)
-		if ((*p & 0xc0) != 0x80) /* count characters, not bytes */
-			chars++;
-	if (chars < PASSWORD_MIN_CHARS)
-		return "パスワードは13文字以上にしてください";
-	if (strlen(pw) > PASSWORD_MAX_BYTES)
-		return "パスワードは128バイト以内にしてください";
-	return NULL;
 }
 
 struct accept {
@@ -134,31 +119,27 @@ static int accept_tx(struct cl_pg *pg, void *arg)
 	return rc;
 }
 
-/* the new user as the page's {"user":...,"csrf":...}; csrf is null as long
- * as no session was started */
-static json_t *new_user_json(const struct gw_account *a)
+/* the new user as a logged-in person */
+static void account_user(const struct gw_account *a, struct gw_user *u)
 {
-	struct gw_user u;
-	memset(&u, 0, sizeof u);
-	cl_strlcpy(u.id.user, a->id, sizeof u.id.user);
-	cl_strlcpy(u.id.tenant, a->tenant, sizeof u.id.tenant);
-	cl_strlcpy(u.id.organisation, a->organisation, sizeof u.id.organisation);
-	cl_strlcpy(u.id.organisation_name, a->organisation_name, sizeof u.id.organisation_name);
-	cl_strlcpy(u.id.profession, a->profession, sizeof u.id.profession);
-	cl_strlcpy(u.id.name, a->name, sizeof u.id.name);
-	cl_strlcpy(u.email, a->email, sizeof u.email);
+	memset(u, 0, sizeof *u);
+	cl_strlcpy(u->id.user, a->id, sizeof u->id.user);
+	cl_strlcpy(u->id.tenant, a->tenant, sizeof u->id.tenant);
+	cl_strlcpy(u->id.organisation, a->organisation, sizeof u->id.organisation);
+	cl_strlcpy(u->id.organisation_name, a->organisation_name,
+		   sizeof u->id.organisation_name);
+	cl_strlcpy(u->id.profession, a->profession, sizeof u->id.profession);
+	cl_strlcpy(u->id.name, a->name, sizeof u->id.name);
+	cl_strlcpy(u->email, a->email, sizeof u->email);
 	json_t *roles = gw_roles_json(a->roles);
 	size_t i;
 	json_t *r;
 	json_array_foreach(roles, i, r)
 	{
-		cl_strlcpy(u.id.roles[u.id.n_roles++], json_string_value(r),
-			   sizeof u.id.roles[0]);
+		cl_strlcpy(u->id.roles[u->id.n_roles++], json_string_value(r),
+			   sizeof u->id.roles[0]);
 	}
 	json_decref(roles);
-	json_t *doc = gw_user_json(&u);
-	json_object_set_new(doc, "csrf", json_null());
-	return doc;
 }
 
 static enum MHD_Result accept_invitation(struct cl_http_req *req, json_t *body)
@@ -171,18 +152,21 @@ static enum MHD_Result accept_invitation(struct cl_http_req *req, json_t *body)
 		return cl_http_error(req, 400, "invalid_body", jerr.text);
 	if (!gw_admin_text_ok(name, DISPLAY_NAME_MAX))
 		return cl_http_error(req, 400, "invalid_name", "お名前を入力してください");
-	const char *problem = password_problem(password);
-	if (problem)
-		return cl_http_error(req, 400, "password_policy", problem);
 	struct gw_invitation inv;
 	char token_hash[65];
 	if (!usable_invitation(req, &inv, token_hash))
 		return req->result;
+	/* a new account has no second factor yet: the long rule applies */
+	enum gw_password_rule rule =
+		gw_password_check(gw_password_common(app), password, false, inv.email);
+	if (rule != GW_PASSWORD_OK)
+		return cl_http_error(req, 400, "password_policy", gw_password_message(rule, false));
 
-	char hash[crypto_pwhash_STRBYTES];
-	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
-		return cl_http_fail(req, CL_EFATAL); /* out of memory */
+	struct gw_pwhash_params params;
+	char hash[GW_PASSWORD_HASH_SIZE];
+	gw_pwhash_params(&app->svc->cfg, &params);
+	if (gw_password_hash(&params, password, hash) < 0)
+		return cl_http_fail(req, CL_EFATAL);
 	struct accept c = {.req = req, .token_hash = token_hash, .hash = hash};
 	cl_strlcpy(c.acct.name, name, sizeof c.acct.name);
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
@@ -200,7 +184,23 @@ static enum MHD_Result accept_invitation(struct cl_http_req *req, json_t *body)
 		return cl_http_fail(req, rc);
 	cl_log_info("user created by invitation", "user_id", c.acct.id, "organisation_id",
 		    c.acct.organisation, NULL);
-	return cl_http_json(req, 201, new_user_json(&c.acct));
+
+	/* logged in at once, as after POST /login; two-factor enrolment comes
+	 * first where the role or profession requires it */
+	struct gw_user u;
+	bool pending = false;
+	account_user(&c.acct, &u);
+	rc = gw_session_open(req, &u, &pending);
+	if (rc < 0) {
+		/* the account exists; the person logs in on the login page */
+		cl_log_warn("no session after accepting an invitation", "user_id", c.acct.id,
+			    "error", cl_strerror(rc), NULL);
+		u.csrf[0] = '\0';
+		json_t *doc = gw_session_user_json(app, &u, false, false);
+		json_object_set_new(doc, "csrf", json_null());
+		return cl_http_json(req, 201, doc);
+	}
+	return cl_http_json(req, 201, gw_session_user_json(app, &u, false, pending));
 }
 
 enum MHD_Result gw_invitation_accept(struct cl_http_req *req)
