@@ -6,11 +6,16 @@ import { t, professionLabel } from './i18n.js';
 import { rawApi, ApiError, errorText } from './api.js';
 
 const MIN_PASSWORD = 13;
+const MIN_PASSWORD_2FA = 8;
 
-/** Local check of the password policy; the gateway has the last word. */
-export function policyProblem(pw) {
-  if (pw.length < MIN_PASSWORD) return t('password.tooShort', { n: MIN_PASSWORD });
-  if (pw.length > 128) return t('password.tooLong');
+/**
+ * Local check of the password policy (13 characters, or 8 with two-factor;
+ * letters, digits and symbols); the gateway has the last word.
+ */
+export function policyProblem(pw, twoFactor = false) {
+  const min = twoFactor ? MIN_PASSWORD_2FA : MIN_PASSWORD;
+  if ([...pw].length < min) return t('password.tooShort', { n: min });
+  if ([...pw].length > 128) return t('password.tooLong');
   if (!/\p{L}/u.test(pw) || !/\p{Nd}/u.test(pw) || !/[^\p{L}\p{Nd}\s]/u.test(pw)) return t('password.mix');
   return '';
 }

@@ -44,7 +44,7 @@ export default {
   'login.totpInvalid': 'The code is wrong or has already been used. Enter the next code your app shows.',
   'login.locked': 'Too many failed attempts: logging in is locked for a while.',
   'login.retrySeconds': 'You can try again in about {n} seconds.',
-  'login.retryMinutes': 'You can try again in about {n} minutes.',
+  'login.retryAt': 'You can try again after {time}.',
   'login.failed': 'Could not log in',
 
   'enrol.title': 'Set up two-factor authentication',
@@ -72,7 +72,8 @@ export default {
   'totp.disableCode': 'To turn it off, enter the current 6-digit code',
   'totp.disableFailed': 'Could not turn off two-factor authentication',
 
-  'password.policy': 'At least 13 characters, with letters, digits and symbols (at most 128). Common passwords are refused.',
+  'password.policy': 'At least 13 characters, with letters, digits and symbols (at most 128; 8 are enough once two-factor authentication is on). Common passwords and the name part of your email address are refused.',
+  'password.policy2fa': 'With two-factor authentication on: at least 8 characters, with letters, digits and symbols (at most 128). Common passwords and the name part of your email address are refused.',
   'password.tooShort': 'The password needs at least {n} characters.',
   'password.tooLong': 'The password may have at most 128 characters.',
   'password.mix': 'The password needs letters, digits and symbols.',

@@ -2,7 +2,7 @@
 // account has one; lockouts and wrong codes are said plainly.
 
 import { $ } from './dom.js';
-import { t } from './i18n.js';
+import { t, lang } from './i18n.js';
 import { rawApi, ApiError, errorText } from './api.js';
 import { cleanCode } from './enrol.js';
 
@@ -21,10 +21,13 @@ function setStep(step) {
   }
 }
 
-function waitText(seconds) {
+/** When trying again makes sense, from Retry-After (seconds). */
+function retryText(seconds) {
   if (seconds == null) return '';
-  if (seconds < 60) return t('login.retrySeconds', { n: seconds });
-  return t('login.retryMinutes', { n: Math.ceil(seconds / 60) });
+  const at = new Date(Date.now() + seconds * 1000);
+  const time = at.toLocaleTimeString(lang() === 'en' ? 'en-GB' : 'ja-JP',
+    { hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Tokyo' });
+  return seconds < 60 ? t('login.retrySeconds', { n: seconds }) : t('login.retryAt', { time });
 }
 
 function failureText(e) {
@@ -33,14 +36,13 @@ function failureText(e) {
     case 'invalid_credentials': return t('login.invalid');
     case 'totp_invalid': return t('login.totpInvalid');
     case 'locked': {
-      const parts = [t('login.locked')];
-      if (e.message) parts.push(e.message);
-      const wait = waitText(e.retryAfter);
-      if (wait) parts.push(wait);
-      return parts.join('\n');
+      // The server says what happened in Japanese; say it in English too.
+      const parts = lang() === 'ja' && e.message ? [e.message] : [t('login.locked'), e.message];
+      parts.push(retryText(e.retryAfter));
+      return parts.filter(Boolean).join('\n');
     }
     default:
-      if (e.status === 429) return [t('login.locked'), waitText(e.retryAfter)].filter(Boolean).join('\n');
+      if (e.status === 429) return [t('login.locked'), retryText(e.retryAfter)].filter(Boolean).join('\n');
       if (e.status === 401 || e.status === 400) return t('login.invalid');
       return errorText(e, 'login.failed');
   }

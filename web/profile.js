@@ -137,13 +137,13 @@ function passwordSection() {
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'pw-submit' }, t('profile.pwChange'));
   const form = h('form', { novalidate: true },
     field('pw-current-field', t('profile.pwCurrent'), cur),
-    field('pw-new-field', t('profile.pwNew'), pw, t('password.policy')),
+    field('pw-new-field', t('profile.pwNew'), pw, t(session.user.totp_enabled ? 'password.policy2fa' : 'password.policy')),
     field('pw-new2-field', t('profile.pwNew2'), pw2), err, ok, submit);
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     busy(submit, async () => {
       err.textContent = '';
-      const problem = policyProblem(pw.value);
+      const problem = policyProblem(pw.value, !!session.user.totp_enabled);
       if (problem) { err.textContent = problem; pw.focus(); return; }
       if (pw.value !== pw2.value) { err.textContent = t('password.mismatch'); pw2.focus(); return; }
       try {
