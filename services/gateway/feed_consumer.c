@@ -41,9 +41,10 @@ static int on_notification(const rd_kafka_message_t *msg, void *arg, char *reaso
 		return 0;
 	}
 	if (!strcmp(type, "carelink.identity.UserChanged")) {
-		/* a deactivated person's streams end on every replica */
-		if (!json_is_true(json_object_get(e, "active")))
-			gw_hub_close_user(app->hub, cl_json_str(e, "user_id"));
+		/* on every replica, a changed person's streams end: deactivated
+		 * ones stay closed, the others reconnect with their new
+		 * organisation, profession and roles and resume by id */
+		gw_hub_close_user(app->hub, cl_json_str(e, "user_id"));
 	} else if (!strcmp(type, "carelink.notifications.NotificationCreated")) {
 		json_t *item = gw_notification_item(e);
 		char *data = json_dumps(item, JSON_COMPACT);
