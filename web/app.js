@@ -7,7 +7,8 @@ import { $, h } from './dom.js';
 import { t, setLang, onLangChange, hintedLang, LANGUAGES } from './i18n.js';
 import { session, api, rawApi, ApiError, errorText, onSessionLost, onEnrolmentRequired, hasRole } from './api.js';
 import { initLogin, showLoginForm } from './login.js';
-import { initHome, enterHome, leaveHome, showHome, relabelHome, updateTitle } from './home.js';
+import { initHome, enterHome, leaveHome, showHome, relabelHome } from './home.js';
+import { updateTitle } from './feed.js';
 import { relabelStream, reconnectNow, streamIsOpen, stopStream } from './stream.js';
 import { initCard, closeCard, renderPeople } from './people.js';
 import { renderInvite } from './invite.js';
@@ -137,7 +138,7 @@ function startApp() {
   $('user-org').textContent = (u.organisation && u.organisation.name) || '';
   showView('app-view');
   updateTitle();
-  enterHome(sessionLost);
+  enterHome({ onLost: sessionLost, onEnrol: () => { if (session.user && !app.enrolling) showEnrol(); } });
   if (parseRoute().name === 'invite') history.replaceState(null, '', '#/');
   route();
   if (!LANGUAGES.includes(u.language)) languageFromProfile(u);

@@ -28,7 +28,7 @@ async function refreshMe() {
   session.csrf = me.csrf;
 }
 
-function profileSection(ctx) {
+function profileSection(ctx, personP) {
   const u = session.user;
   const phone = h('input', { type: 'tel', autocomplete: 'work tel', testid: 'profile-phone' });
   const areas = h('input', { type: 'text', testid: 'profile-areas' });
@@ -44,9 +44,8 @@ function profileSection(ctx) {
     field('profile-help-field', t('people.help'), help),
     err, ok, save);
   form.dataset.state = 'loading';
-  api('GET', `/people/${enc(u.id)}`).then((data) => {
+  personP.then((p) => {
     if (!ctx.alive) return;
-    const p = (data && (data.person || data.profile)) || data || {};
     phone.value = p.work_phone || '';
     areasAsList = Array.isArray(p.areas);
     areas.value = areasText(p.areas);
@@ -76,19 +75,18 @@ function profileSection(ctx) {
   return section(t('profile.publicTitle'), h('p', { class: 'muted small' }, t('profile.publicLead')), form);
 }
 
-function photoSection() {
+function photoSection(ctx, personP) {
   const u = session.user;
   const input = h('input', { type: 'file', accept: 'image/png,image/jpeg', testid: 'profile-photo-input' });
   const preview = h('div', { class: 'photo-preview', testid: 'profile-photo-preview' },
-    photoEl({ id: u.id, name: u.name, has_photo: true }, 'avatar avatar-large'));
+    photoEl({ name: u.name }, 'avatar avatar-large'));
   const err = errorLine('photo-error');
   const ok = okLine('photo-ok');
   const upload = h('button', { type: 'button', class: 'primary', testid: 'profile-photo-upload', disabled: true }, t('profile.photoUpload'));
-  // A photo that failed to load means there is none yet.
-  preview.firstChild.addEventListener('error', () => {
-    preview.replaceChildren(photoEl({ name: u.name }, 'avatar avatar-large'));
-  });
   let file = null;
+  personP.then((p) => {
+    if (ctx.alive && !file && p.has_photo) preview.replaceChildren(photoEl(p, 'avatar avatar-large'));
+  }).catch(() => {});
   input.addEventListener('change', () => {
     err.textContent = '';
     file = input.files && input.files[0];
@@ -193,8 +191,10 @@ function totpSection(ctx, rerender) {
 
 export function renderProfile(root, route, ctx) {
   const rerender = () => renderProfile(root, route, ctx);
+  const personP = api('GET', `/people/${enc(session.user.id)}`)
+    .then((data) => (data && (data.person || data.profile)) || data || {});
   root.replaceChildren(
     h('h1', { class: 'page-title' }, t('profile.title')),
     h('div', { class: 'page-grid' },
-      profileSection(ctx), photoSection(), languageSection(), passwordSection(), totpSection(ctx, rerender)));
+      profileSection(ctx, personP), photoSection(ctx, personP), languageSection(), passwordSection(), totpSection(ctx, rerender)));
 }

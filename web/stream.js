@@ -17,7 +17,7 @@ const st = {
   delay: RECONNECT_MIN_MS,
   checking: null,
   status: 'idle',
-  handlers: null, // {onOpen, onNotification, onLost(error), lastId()}
+  handlers: null, // {onOpen, onNotification, onLost(error), onEnrol, lastId()}
 };
 
 function setStatus(s) {
@@ -40,6 +40,11 @@ async function checkSession() {
     try {
       const me = await rawApi('GET', '/me');
       session.csrf = me.csrf;
+      // e.g. a role that now requires two-factor: enrolment comes first
+      if (me.user && me.user.totp_pending && st.handlers && st.handlers.onEnrol) {
+        st.handlers.onEnrol();
+        return false;
+      }
       return true;
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) {
