@@ -140,8 +140,9 @@ int gw_session_open(struct cl_http_req *req, struct gw_user *u, bool *pending);
 /* gw_session_clear_cookie() - expire the cookie on the answer to come. */
 void gw_session_clear_cookie(struct cl_http_req *req);
 
-/* gw_session_user_json() - gw_user_json() with the two-factor state:
- * user.totp_enabled, user.totp_required, user.totp_pending. New reference. */
+/* gw_session_user_json() - gw_user_json() with the two-factor state
+ * (user.totp_enabled, user.totp_required, user.totp_pending) and the
+ * person's language (user.language, "ja" or "en"). New reference. */
 json_t *gw_session_user_json(const struct gw_app *app, const struct gw_user *u,
 			     bool totp_enabled, bool totp_pending);
 

@@ -4,6 +4,7 @@
 #include "audit.h"
 #include "gateway.h"
 #include "password.h"
+#include "people.h"
 #include "totp.h"
 
 #include <carelink/err.h>
@@ -44,6 +45,12 @@ json_t *gw_session_user_json(const struct gw_app *app, const struct gw_user *u,
 	json_object_set_new(user, "totp_required",
 			    json_boolean(gw_totp_required(&app->svc->cfg, &u->id)));
 	json_object_set_new(user, "totp_pending", json_boolean(totp_pending));
+	char language[3];
+	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
+	if (gw_db_profile_language(pg, u->id.user, language) < 0)
+		cl_strlcpy(language, "ja", sizeof language); /* the default; not worth a 500 */
+	cl_pg_pool_put(&app->svc->pool, pg);
+	json_object_set_new(user, "language", json_string(language));
 	return doc;
 }
 

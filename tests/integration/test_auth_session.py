@@ -37,7 +37,11 @@ def test_cookie_and_rotation(user):
     ct.check_eq(s1.user["email"], user["email"], "login user")
     for k in ("totp_enabled", "totp_required", "totp_pending"):
         ct.check(k in s1.user, "login answer's user has no %s: %r" % (k, s1.user))
-    ah.expect(s1.request("GET", API + "/me"), 200, "/me of the first session")
+    ct.check_eq(s1.user.get("language"), "ja", "language of a new person")
+    ah.expect(s1.request("PATCH", API + "/me/profile", json_body={"language": "en"}), 200,
+              "PATCH /me/profile language")
+    me = ah.expect(s1.request("GET", API + "/me"), 200, "/me of the first session").json()
+    ct.check_eq(me["user"].get("language"), "en", "/me language after choosing English")
 
     # a second login from the same browser: new token, the old one ends
     r = ah.login_request(user["email"], user["password"],
