@@ -169,6 +169,12 @@ enum MHD_Result cl_http_bytes(struct cl_http_req *req, unsigned status,
 {
 	struct MHD_Response *resp = MHD_create_response_from_buffer(
 		len, (void *)data, MHD_RESPMEM_MUST_COPY);
+	/* a content type passed on from elsewhere (a service's answer) is a
+	 * header value like any other */
+	if (content_type && !cl_http_header_ok("Content-Type", content_type)) {
+		cl_log_warn("response content type refused", NULL);
+		content_type = "application/octet-stream";
+	}
 	if (content_type)
 		MHD_add_response_header(resp, "Content-Type", content_type);
 	return cl_http_queue(req, status, resp);

@@ -218,6 +218,12 @@ static enum MHD_Result h_inject(struct cl_http_req *req)
 	return cl_http_json(req, 200, json_pack("{s:i, s:i}", "evil", a, "good", b));
 }
 
+static enum MHD_Result h_bad_type(struct cl_http_req *req)
+{
+	/* e.g. a content type passed on from another service's answer */
+	return cl_http_bytes(req, 200, "text/plain\r\nSet-Cookie: stolen=1", "x", 1);
+}
+
 static enum MHD_Result h_page(struct cl_http_req *req)
 {
 	cl_http_set_header(req, "Cache-Control", "no-cache");
@@ -255,6 +261,7 @@ static const struct cl_http_route routes[] = {
 	{"POST", "/hello", h_hello, CL_HTTP_JSON},
 	{"GET", "/inject", h_inject, 0},
 	{"GET", "/page", h_page, 0},
+	{"GET", "/bad-type", h_bad_type, 0},
 	{"POST", "/body", h_body, CL_HTTP_JSON},
 	{"GET", "/cut", h_cut_message, 0},
 	{"GET", "/address", h_address, 0},
@@ -425,6 +432,11 @@ static void test_security_headers(void **state)
 	assert_int_equal(header_count(&r, "Set-Cookie"), 0);
 	assert_string_equal(header_value(&r, "X-Good", v, sizeof v), "fine");
 	assert_non_null(strstr(r.body, "\"evil\":-"));
+	request(s.port, "GET", "/bad-type", NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(header_count(&r, "Set-Cookie"), 0);
+	assert_string_equal(header_value(&r, "Content-Type", v, sizeof v),
+			    "application/octet-stream");
 	cl_http_stop(s.srv);
 }
 
