@@ -222,6 +222,10 @@ enum MHD_Result gw_invitation_delete(struct cl_http_req *req);
 enum MHD_Result gw_invitation_show(struct cl_http_req *req);
 enum MHD_Result gw_invitation_accept(struct cl_http_req *req);
 enum MHD_Result gw_user_deactivate(struct cl_http_req *req);
+/* user_list.c */
+enum MHD_Result gw_user_list(struct cl_http_req *req);
+int gw_db_account_list(struct cl_pg *pg, const char *tenant, const char *organisation,
+		       const char *cursor, long limit, json_t **out);
 enum MHD_Result gw_user_reactivate(struct cl_http_req *req);
 enum MHD_Result gw_user_transfer(struct cl_http_req *req);
 enum MHD_Result gw_user_roles(struct cl_http_req *req);

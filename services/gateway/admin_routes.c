@@ -11,6 +11,7 @@ const struct cl_http_route gw_routes_admin[] = {
 	{"DELETE", "/api/v1/invitations/:id", gw_invitation_delete, 0},
 	{"GET", "/api/v1/invitations/accept/:token", gw_invitation_show, 0},
 	{"POST", "/api/v1/invitations/accept/:token", gw_invitation_accept, CL_HTTP_JSON},
+	{"GET", "/api/v1/users", gw_user_list, 0},
 	{"POST", "/api/v1/users/:id/deactivate", gw_user_deactivate, 0},
 	{"POST", "/api/v1/users/:id/reactivate", gw_user_reactivate, 0},
 	{"POST", "/api/v1/users/:id/transfer", gw_user_transfer, CL_HTTP_JSON},
