@@ -91,9 +91,10 @@ function membersSection(ctx, orgId) {
   async function load() {
     list.dataset.state = 'loading';
     try {
-      const data = await api('GET', `/people?organisation=${enc(orgId)}&limit=200`);
+      // accounts with roles and state: deactivated members stay listed
+      const data = await api('GET', `/users?organisation=${enc(orgId)}&limit=200`);
       if (!ctx.alive) return;
-      const people = listOf(data, 'people');
+      const people = listOf(data, 'users');
       list.replaceChildren(...people.map((p) => memberRow(p, load)));
       setMessage(msg, people.length ? '' : t('admin.noMembers'));
       list.dataset.state = 'loaded';
