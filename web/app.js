@@ -92,6 +92,8 @@ function route() {
   $('main').hidden = !home;
   $('page-view').hidden = home;
   if (home) {
+    // a page left behind keeps nothing, e.g. an API token's secret shown once
+    $('page-view').replaceChildren();
     showHome(r);
     return;
   }

@@ -92,6 +92,7 @@ test('an API token is shown once, works for its scope, and stops working when re
 
       // Leaving and coming back does not show the secret again.
       await openNav(admin, 'nav-home');
+      await byTestId(admin, 'tokens-list').waitFor({ state: 'detached' });
       await openNav(admin, 'nav-tokens');
       await admin.locator('[data-testid="tokens-list"][data-state="loaded"]').waitFor({ state: 'attached' });
       assert.equal(await byTestId(admin, 'token-secret').count(), 0);
