@@ -61,15 +61,7 @@ int gw_db_user_by_token(struct cl_pg *pg, const char *secret_hash, const char *s
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	memset(u, 0, sizeof *u);
-	cl_strlcpy(u->id.user, PQgetvalue(res, 0, 0), sizeof u->id.user);
-	cl_strlcpy(u->id.tenant, PQgetvalue(res, 0, 1), sizeof u->id.tenant);
-	cl_strlcpy(u->id.organisation, PQgetvalue(res, 0, 2), sizeof u->id.organisation);
-	cl_strlcpy(u->id.organisation_name, PQgetvalue(res, 0, 3),
-		   sizeof u->id.organisation_name);
-	cl_strlcpy(u->id.profession, PQgetvalue(res, 0, 4), sizeof u->id.profession);
-	cl_strlcpy(u->id.name, PQgetvalue(res, 0, 5), sizeof u->id.name);
-	cl_strlcpy(u->email, PQgetvalue(res, 0, 6), sizeof u->email);
+	gw_user_from_row(res, u);
 	/* a token is limited to its scopes: the owner's administrative roles
 	 * are not delegated to it */
 	cl_strlcpy(u->id.roles[0], "member", sizeof u->id.roles[0]);

@@ -14,7 +14,7 @@
 	"u.id, u.tenant_id, u.organisation_id, o.name, u.profession, u.display_name," \
 	" u.email, array_to_json(u.roles)::text"
 
-static void user_from_row(PGresult *res, struct gw_user *u)
+void gw_user_from_row(const PGresult *res, struct gw_user *u)
 {
 	memset(u, 0, sizeof *u);
 	cl_strlcpy(u->id.user, PQgetvalue(res, 0, 0), sizeof u->id.user);
@@ -25,6 +25,11 @@ static void user_from_row(PGresult *res, struct gw_user *u)
 	cl_strlcpy(u->id.profession, PQgetvalue(res, 0, 4), sizeof u->id.profession);
 	cl_strlcpy(u->id.name, PQgetvalue(res, 0, 5), sizeof u->id.name);
 	cl_strlcpy(u->email, PQgetvalue(res, 0, 6), sizeof u->email);
+}
+
+static void user_from_row(PGresult *res, struct gw_user *u)
+{
+	gw_user_from_row(res, u);
 	json_t *roles = json_loads(PQgetvalue(res, 0, 7), 0, NULL);
 	size_t i;
 	json_t *r;

@@ -35,6 +35,10 @@ struct gw_user {
 };
 
 /* db_user.c */
+/* gw_user_from_row() - who u is from columns 0..6 of row 0 of res: id,
+ * tenant, organisation id and name, profession, display name, email (no
+ * roles: the caller decides them). */
+void gw_user_from_row(const PGresult *res, struct gw_user *u);
 int gw_db_user_by_email(struct cl_pg *pg, const char *email, struct gw_user *u,
 			char *hash, size_t hash_size);
 int gw_db_user_by_session(struct cl_pg *pg, const char *token_hash, long idle_s,
