@@ -38,6 +38,10 @@ int cli_schemas_main(int argc, char **argv);
 /* cli_error() - print "carelink-cli: <message>" and a newline on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* cli_getopt_error() - report what getopt_long() (run with ":" first in
+ * its option string) returned c for: a missing value or an unknown option. */
+void cli_getopt_error(int c, char **argv);
+
 /* cli_parse_long() - s as a base-10 integer in [min, max] into *out.
  * Returns 0, or -1 when s is empty, not a number or out of range. */
 int cli_parse_long(const char *s, long min, long max, long *out);

@@ -2,6 +2,8 @@
  * shared by the carelink-cli subcommands */
 #include "cli.h"
 
+#include <getopt.h>
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -177,4 +179,14 @@ void cli_stop_on_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+void cli_getopt_error(int c, char **argv)
+{
+	if (c == ':')
+		cli_error("option \"%s\" needs a value", argv[optind - 1]);
+	else if (optopt)
+		cli_error("unknown option \"-%c\"", optopt);
+	else
+		cli_error("unknown option \"%s\"", argv[optind - 1]);
 }

@@ -62,14 +62,8 @@ static int schemas_parse_args(int argc, char **argv, struct schemas_args *a)
 			break;
 		case 'h':
 			return 1;
-		case ':':
-			cli_error("option \"%s\" needs a value", argv[optind - 1]);
-			return -1;
 		default:
-			if (optopt)
-				cli_error("unknown option \"-%c\"", optopt);
-			else
-				cli_error("unknown option \"%s\"", argv[optind - 1]);
+			cli_getopt_error(c, argv);
 			return -1;
 		}
 	}
