@@ -19,9 +19,6 @@ import hmac
 import os
 import re
 import shutil
-import signal
-import socket
-import ssl
 import struct
 import subprocess
 import tempfile
@@ -30,11 +27,11 @@ import urllib.request
 import uuid
 
 import carelink_test as ct
+import platform_helpers
 
 API = "/api/v1"
 COOKIE = "carelink_session"
 SECURE_COOKIE = "__Host-carelink_session"
-SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 
 def demo_password():
@@ -265,111 +262,32 @@ def login_demo(name):
 # an extra gateway replica
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+# the extra gateway process itself lives in platform_helpers
 
 
-def env_name(key):
-    """The CARELINK_* variable of a key: '_' is written '__', '.' is '_'."""
-    return "CARELINK_" + key.replace("_", "__").replace(".", "_").upper()
-
-
-class Replica:
+class Replica(platform_helpers.ExtraGateway):
     """carelink-gateway on a port of its own against the running system's
-    configuration and database, with overrides (config key -> value). Its
-    log goes under $CARELINK_VAR/log/ so that a sanitizer report in it fails
-    the system's stop too; a report also fails the test. Use with `with`."""
+    configuration and database, with overrides (config key -> value);
+    tls=True serves HTTPS with a fresh self-signed certificate. A sanitizer
+    report in its log fails the test. Use with `with`."""
 
     def __init__(self, overrides, tls=False):
-        build = os.environ.get("CARELINK_BUILD") or ct.fail("CARELINK_BUILD is not set")
-        self.exe = os.path.join(build, "services", "gateway", "carelink-gateway")
-        self.conf = os.path.join(ct.var_dir(), "etc", "gateway.conf")
-        self.port = free_port()
-        self.overrides = dict(overrides)
-        self.overrides["http.port"] = str(self.port)
-        logdir = os.path.join(ct.var_dir(), "log")
-        os.makedirs(logdir, exist_ok=True)
-        self.log_path = os.path.join(logdir, "gateway-auth-%d.log" % self.port)
-        self.proc = None
+        overrides = dict(overrides)
         self.tls_dir = None
+        cafile = None
         if tls:
             self.tls_dir = tempfile.mkdtemp(prefix="carelink-auth-tls-")
-            cert, key = self_signed(self.tls_dir)
-            self.overrides["http.tls_cert"] = cert
-            self.overrides["http.tls_key"] = key
-
-    def url(self):
-        return "%s://127.0.0.1:%d" % ("https" if self.tls_dir else "http", self.port)
-
-    def ssl_context(self):
-        """The replica's own certificate as the only trusted one."""
-        return ssl.create_default_context(cafile=os.path.join(self.tls_dir, "cert.pem"))
-
-    def __enter__(self):
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CARELINK_")}
-        for k, v in self.overrides.items():
-            env[env_name(k)] = v
-        self.log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([self.exe, "--config", self.conf], env=env,
-                                     stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        last = None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                ct.fail("the extra gateway exited with %s: %s"
-                        % (self.proc.returncode, self.log_text()[-2000:]))
-            try:
-                kw = {"context": self.ssl_context()} if self.tls_dir else {}
-                with urllib.request.urlopen(self.url() + "/healthz", timeout=2, **kw) as r:
-                    if r.status == 200:
-                        return self
-            except OSError as e:
-                last = e
-            time.sleep(0.2)
-        self.stop()
-        ct.fail("the extra gateway did not answer /healthz within 60 s (%s)" % last)
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
-
-    def log_text(self):
-        self.log.flush()
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
+            cafile, key = platform_helpers.self_signed(self.tls_dir)
+            overrides["http.tls_cert"] = cafile
+            overrides["http.tls_key"] = key
+        super().__init__(overrides, tls_ca=cafile)
 
     def __exit__(self, *exc):
-        self.stop()
-        text = self.log_text()
-        self.log.close()
-        if self.tls_dir:
-            shutil.rmtree(self.tls_dir, ignore_errors=True)
-        if exc[0] is None:
-            for mark in SANITIZER_MARKS:
-                if mark in text:
-                    ct.fail("the extra gateway reported %r:\n%s" % (mark, text[-4000:]))
-
-
-def self_signed(dirname):
-    """A P-256 certificate for 127.0.0.1 and its key: (cert path, key path)."""
-    cert = os.path.join(dirname, "cert.pem")
-    key = os.path.join(dirname, "key.pem")
-    cmd = ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-           "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-           "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert]
-    try:
-        subprocess.run(cmd, check=True, capture_output=True, timeout=60)
-    except (OSError, subprocess.SubprocessError) as e:
-        ct.fail("openssl could not make a certificate: %s" % e)
-    return cert, key
+        try:
+            super().__exit__(*exc)
+        finally:
+            if self.tls_dir:
+                shutil.rmtree(self.tls_dir, ignore_errors=True)
 
 
 def https_login(replica, user):
