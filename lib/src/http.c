@@ -22,6 +22,7 @@ struct http_conn {
 	struct cl_http_req req;
 	const struct cl_http_route *route;
 	size_t cap;
+	size_t max_body; /* this request's limit, from its route */
 	bool too_big;
 	bool routed;
 };
@@ -83,6 +84,24 @@ static const struct cl_http_route *route_find(struct cl_http_server *s,
 		req_clear_params(req);
 	}
 	return NULL;
+}
+
+/* the body limit of the route a request will reach: max_upload for an
+ * upload route, else max_body */
+static size_t body_limit(const struct cl_http_server *s, const char *method, const char *path)
+{
+	for (const struct cl_http_route *r = s->routes; r && r->method; r++) {
+		char *params[CL_HTTP_MAX_PARAMS];
+		size_t n = 0;
+		if (strcmp(r->method, method) || !cl_http_route_match(r->pattern, path, params, &n))
+			continue;
+		for (size_t i = 0; i < n; i++)
+			free(params[i]);
+		if ((r->flags & CL_HTTP_UPLOAD) && s->opts.max_upload > s->opts.max_body)
+			return s->opts.max_upload;
+		return s->opts.max_body;
+	}
+	return s->opts.max_body;
 }
 
 /* RFC 9110 token characters */
@@ -420,6 +439,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		hc->req.path = url;
 		hc->req.app = s->opts.app;
 		hc->req.body = cl_xcalloc(1, 1);
+		hc->max_body = body_limit(s, method, url);
 		*con_cls = hc;
 		return MHD_YES;
 	}
@@ -427,13 +447,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return MHD_YES; /* a suspended stream being resumed */
 	if (*upload_size) {
 		size_t n = *upload_size;
-		if (!hc->too_big && hc->req.body_len + n > s->opts.max_body)
+		if (!hc->too_big && hc->req.body_len + n > hc->max_body)
 			hc->too_big = true;
 		if (!hc->too_big) {
 			if (hc->req.body_len + n + 1 > hc->cap) {
 				hc->cap = (hc->req.body_len + n + 1) * 2;
-				if (hc->cap > s->opts.max_body + 1)
-					hc->cap = s->opts.max_body + 1;
+				if (hc->cap > hc->max_body + 1)
+					hc->cap = hc->max_body + 1;
 				hc->req.body = cl_xrealloc(hc->req.body, hc->cap);
 			}
 			memcpy(hc->req.body + hc->req.body_len, upload_data, n);

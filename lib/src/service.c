@@ -151,6 +151,7 @@ static void free_secret(char *s)
 
 /* Beyond http.bind/port/threads/max_body/connections (service.h):
  *   http.max_depth        JSON nesting limit (default 32)
+ *   http.max_upload       body limit of CL_HTTP_UPLOAD routes (16 MiB)
  *   http.tls_cert/tls_key PEM files; both set: HTTPS only, TLS 1.2 minimum
  *   http.tls_priorities   GnuTLS priority string (CL_HTTP_TLS_PRIORITIES)
  *   http.cors_origins     origins allowed to call cross-origin (none)
@@ -165,6 +166,7 @@ int cl_service_serve(struct cl_service *svc, const struct cl_http_route *routes,
 		.connection_limit = (unsigned)cl_cfg_get_int(&svc->cfg, "http.connections", 1000),
 		.max_body = (size_t)cl_cfg_get_int(&svc->cfg, "http.max_body", 1 << 20),
 		.max_depth = (size_t)cl_cfg_get_int(&svc->cfg, "http.max_depth", 32),
+		.max_upload = (size_t)cl_cfg_get_int(&svc->cfg, "http.max_upload", 16 << 20),
 		.identity_key = svc->identity_key,
 		.allow_suspend = allow_suspend,
 		.ready = service_ready,

@@ -55,6 +55,7 @@ typedef enum MHD_Result (*cl_http_fn)(struct cl_http_req *req);
 enum cl_http_route_flags {
 	CL_HTTP_AUTH = 1,  /* require a valid X-Carelink-Identity: else 401 */
 	CL_HTTP_JSON = 2,  /* require Content-Type: application/json: else 415 */
+	CL_HTTP_UPLOAD = 4, /* a file upload: body up to cl_http_opts.max_upload */
 };
 
 struct cl_http_route {
@@ -77,6 +78,7 @@ struct cl_http_opts {
 	unsigned threads;           /* worker threads, default 4 */
 	unsigned connection_limit;  /* default 1000 */
 	size_t max_body;            /* bytes, default 1 MiB */
+	size_t max_upload;          /* bytes on CL_HTTP_UPLOAD routes, default max_body */
 	size_t max_depth;           /* JSON nesting, default 32 */
 	const unsigned char *identity_key;  /* CL_IDENTITY_KEY_BYTES, borrowed */
 	bool allow_suspend;         /* long-lived streams suspend connections */
