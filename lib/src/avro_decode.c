@@ -315,6 +315,8 @@ int cl_avro_decode(const struct cl_avro_registry *reg, const void *data, size_t 
 		cl__avro_prefix_error("\"%s\" datum: ", e->full_name);
 		goto out;
 	}
+	if (e->current)
+		cl__avro_fill_defaults(e->current, *out);
 	if (full_name)
 		*full_name = e->full_name;
 out:

@@ -32,13 +32,24 @@ struct cl__avro_entry {
 	json_t *doc;                /* owned: the parsed .avsc */
 	struct cl__avro_record *records;
 	size_t n_records;
+	/* an earlier version (schemas/history): the current entry of the same
+	 * name, whose defaults fill the fields the earlier one lacks; NULL for
+	 * a current entry */
+	const struct cl__avro_entry *current;
 };
 
 struct cl_avro_registry {
 	struct cl__avro_entry *entries;     /* sorted by full_name */
 	size_t n;
-	struct cl__avro_entry **by_fp;      /* the same entries by fingerprint */
+	struct cl__avro_entry *earlier;     /* earlier versions, from history/ */
+	size_t n_earlier;
+	struct cl__avro_entry **by_fp;      /* all of both, by fingerprint */
+	size_t n_fp;
 };
+
+/* Fill into obj, decoded with an earlier version of e, every field of e's
+ * schema that obj lacks with its default (avro_resolve.c). */
+void cl__avro_fill_defaults(const struct cl__avro_entry *e, json_t *obj);
 
 const struct cl__avro_entry *
 cl__avro_registry_by_name(const struct cl_avro_registry *reg, const char *name);

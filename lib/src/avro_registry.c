@@ -243,7 +243,7 @@ static int cmp_entry_fp(const void *a, const void *b)
 }
 
 /* The sorted *.avsc names in dir, malloc'd. */
-static int list_schemas(const char *dir, char ***names, size_t *count)
+static int list_schemas(const char *dir, char ***names, size_t *count, bool quiet)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -253,8 +253,9 @@ static int list_schemas(const char *dir, char ***names, size_t *count)
 	*names = NULL;
 	*count = 0;
 	if (!d) {
-		cl__avro_set_error("cannot open schema directory \"%s\": %s", dir,
-				   strerror(errno));
+		if (!quiet)
+			cl__avro_set_error("cannot open schema directory \"%s\": %s", dir,
+					   strerror(errno));
 		return CL_ENOENT;
 	}
 	while ((de = readdir(d)) != NULL) {
@@ -267,13 +268,75 @@ static int list_schemas(const char *dir, char ***names, size_t *count)
 	}
 	closedir(d);
 	if (n == 0) {
-		cl__avro_set_error("no *.avsc file in \"%s\"", dir);
+		if (!quiet)
+			cl__avro_set_error("no *.avsc file in \"%s\"", dir);
 		return CL_ENOENT;
 	}
 	qsort(v, n, sizeof(*v), cmp_str);
 	*names = v;
 	*count = n;
 	return 0;
+}
+
+/* Load dir/history/<Name>/NNN.avsc, the released versions of cur, as
+ * earlier entries that decode messages written with them. A version equal
+ * to the current schema adds nothing; one of another record is refused. A
+ * schema without history has none. */
+static int load_earlier(struct cl_avro_registry *reg, const char *dir,
+			const struct cl__avro_entry *cur)
+{
+	const char *name = avro_schema_name(cur->schema);
+	char *hdir = cl__avro_xrealloc(NULL, strlen(dir) + strlen(name) + 16);
+	char *fname = cl__avro_xrealloc(NULL, strlen(name) + sizeof(avsc_suffix));
+	char **names = NULL, *path = NULL;
+	size_t n = 0;
+	int rc;
+
+	sprintf(hdir, "%s/history/%s", dir, name);
+	sprintf(fname, "%s%s", name, avsc_suffix);
+	rc = list_schemas(hdir, &names, &n, true);
+	if (rc == CL_ENOENT) {
+		rc = 0;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct cl__avro_entry e;
+
+		path = cl__avro_xrealloc(NULL, strlen(hdir) + 1 + strlen(names[i]) + 1);
+		sprintf(path, "%s/%s", hdir, names[i]);
+		cl__avro_c_lock();
+		rc = entry_load(&e, path, fname);
+		cl__avro_c_unlock();
+		free(path);
+		path = NULL;
+		if (rc < 0)
+			goto out;
+		if (strcmp(e.full_name, cur->full_name) != 0) {
+			cl__avro_set_error("\"%s/%s\" defines \"%s\", not \"%s\"", hdir,
+					   names[i], e.full_name, cur->full_name);
+			entry_release(&e);
+			rc = CL_EINVAL;
+			goto out;
+		}
+		bool known = e.fingerprint == cur->fingerprint;
+		for (size_t k = 0; !known && k < reg->n_earlier; k++)
+			known = reg->earlier[k].fingerprint == e.fingerprint;
+		if (known) {
+			entry_release(&e);
+			continue;
+		}
+		e.current = cur;
+		reg->earlier = cl__avro_xrealloc(reg->earlier,
+						 (reg->n_earlier + 1) * sizeof(*reg->earlier));
+		reg->earlier[reg->n_earlier++] = e;
+	}
+out:
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(fname);
+	free(hdir);
+	return rc;
 }
 
 int cl_avro_registry_load(struct cl_avro_registry **out, const char *dir)
@@ -290,14 +353,13 @@ int cl_avro_registry_load(struct cl_avro_registry **out, const char *dir)
 		cl_log_error("avro registry not loaded", "reason", cl_avro_last_error(), NULL);
 		return CL_EFATAL;
 	}
-	rc = list_schemas(dir, &names, &n);
+	rc = list_schemas(dir, &names, &n, false);
 	if (rc < 0)
 		goto out_log;
 
 	reg = cl__avro_xrealloc(NULL, sizeof(*reg));
+	memset(reg, 0, sizeof(*reg));
 	reg->entries = cl__avro_xrealloc(NULL, n * sizeof(*reg->entries));
-	reg->by_fp = cl__avro_xrealloc(NULL, n * sizeof(*reg->by_fp));
-	reg->n = 0;
 	for (size_t i = 0; i < n; i++) {
 		path = cl__avro_xrealloc(NULL, strlen(dir) + 1 + strlen(names[i]) + 1);
 		sprintf(path, "%s/%s", dir, names[i]);
@@ -312,9 +374,6 @@ int cl_avro_registry_load(struct cl_avro_registry **out, const char *dir)
 	}
 
 	qsort(reg->entries, reg->n, sizeof(*reg->entries), cmp_entry_name);
-	for (size_t i = 0; i < reg->n; i++)
-		reg->by_fp[i] = &reg->entries[i];
-	qsort(reg->by_fp, reg->n, sizeof(*reg->by_fp), cmp_entry_fp);
 	for (size_t i = 1; i < reg->n; i++) {
 		if (strcmp(reg->entries[i - 1].full_name, reg->entries[i].full_name) == 0) {
 			cl__avro_set_error("\"%s\" is defined twice in \"%s\"",
@@ -322,6 +381,19 @@ int cl_avro_registry_load(struct cl_avro_registry **out, const char *dir)
 			rc = CL_EINVAL;
 			goto out_log;
 		}
+	}
+	for (size_t i = 0; i < reg->n; i++) {
+		rc = load_earlier(reg, dir, &reg->entries[i]);
+		if (rc < 0)
+			goto out_log;
+	}
+	reg->by_fp = cl__avro_xrealloc(NULL, (reg->n + reg->n_earlier) * sizeof(*reg->by_fp));
+	for (size_t i = 0; i < reg->n; i++)
+		reg->by_fp[reg->n_fp++] = &reg->entries[i];
+	for (size_t i = 0; i < reg->n_earlier; i++)
+		reg->by_fp[reg->n_fp++] = &reg->earlier[i];
+	qsort(reg->by_fp, reg->n_fp, sizeof(*reg->by_fp), cmp_entry_fp);
+	for (size_t i = 1; i < reg->n_fp; i++) {
 		if (reg->by_fp[i - 1]->fingerprint == reg->by_fp[i]->fingerprint) {
 			cl__avro_set_error("\"%s\" and \"%s\" have the same fingerprint",
 					   reg->by_fp[i - 1]->full_name,
@@ -351,6 +423,9 @@ void cl_avro_registry_free(struct cl_avro_registry *reg)
 		return;
 	for (size_t i = 0; i < reg->n; i++)
 		entry_release(&reg->entries[i]);
+	for (size_t i = 0; i < reg->n_earlier; i++)
+		entry_release(&reg->earlier[i]);
+	free(reg->earlier);
 	free(reg->entries);
 	free(reg->by_fp);
 	free(reg);
@@ -383,7 +458,7 @@ cl__avro_registry_by_name(const struct cl_avro_registry *reg, const char *name)
 const struct cl__avro_entry *
 cl__avro_registry_by_fingerprint(const struct cl_avro_registry *reg, uint64_t fp)
 {
-	size_t lo = 0, hi = reg->n;
+	size_t lo = 0, hi = reg->n_fp;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

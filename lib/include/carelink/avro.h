@@ -70,8 +70,13 @@ struct cl_avro_schema_info {
 
 /* cl_avro_registry_load() - load every *.avsc file in dir. Each file holds
  * one record schema whose name matches the file name (PostCreated.avsc
- * defines ...PostCreated). On success *out is a new registry the caller
- * frees with cl_avro_registry_free().
+ * defines ...PostCreated). The released versions of each schema in
+ * dir/history/<Name>/NNN.avsc are loaded too, for decoding only: a message
+ * written with an earlier version decodes as the current one, its missing
+ * fields taking their defaults (fields of records given inline are filled
+ * at any depth). Lookups by name and the count see current schemas only.
+ * On success *out is a new registry the caller frees with
+ * cl_avro_registry_free().
  *
  * Returns 0; CL_ENOENT when dir cannot be opened or holds no *.avsc file;
  * CL_EINVAL when a file is not a valid schema, names the wrong record, or

@@ -109,6 +109,9 @@ static json_t *sample_post(void)
 		"created_at", (json_int_t)1764000000100LL,
 		"audience", "professions", "care_manager", "doctor", "organisations");
 	assert_non_null(j);
+	json_object_set_new(j, "mentions", json_pack("{s:[s], s:[]}", "users", "user-1",
+						     "organisations"));
+	json_object_set_new(j, "attachment_count", json_integer(1));
 	return j;
 }
 
@@ -133,6 +136,9 @@ static json_t *sample_notification(void)
 		"exclude_user", "user-9",
 		"created_at", (json_int_t)1764000000400LL);
 	assert_non_null(j);
+	json_object_set_new(j, "exclude_users", json_pack("[s]", "user-2"));
+	json_object_set_new(j, "subject_id", json_string("post-42"));
+	json_object_set_new(j, "space_id", json_string("space-7"));
 	return j;
 }
 
@@ -150,6 +156,7 @@ static json_t *sample_user(void)
 		"roles", "member", "admin",
 		"active", 1);
 	assert_non_null(j);
+	json_object_set_new(j, "organisation_name", json_string("みどり市地域包括支援センター"));
 	return j;
 }
 

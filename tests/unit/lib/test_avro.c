@@ -1,4 +1,6 @@
 /* test_avro.c - canonical form, fingerprints against the reference vectors, and the schema registry of avro.h */
+#include <sys/stat.h>
+
 #include "avro_support.h"
 
 struct vector {
@@ -205,12 +207,18 @@ static void test_registry_lookup(void **state)
 		"carelink.posts.PostCreated",
 		"carelink.notifications.NotificationCreated",
 		"carelink.identity.UserChanged",
+		"carelink.posts.SpaceChanged",
+		"carelink.posts.PostEdited",
+		"carelink.posts.PostDeleted",
+		"carelink.posts.CommentAdded",
+		"carelink.posts.PostConfirmed",
 	};
 	struct cl_avro_schema_info info, again;
+	const size_t n = sizeof(names) / sizeof(names[0]);
 
 	(void)state;
-	assert_int_equal(cl_avro_registry_count(reg), 3);
-	for (size_t i = 0; i < 3; i++) {
+	assert_int_equal(cl_avro_registry_count(reg), n);
+	for (size_t i = 0; i < n; i++) {
 		assert_int_equal(cl_avro_registry_find(reg, names[i], &info), 0);
 		assert_string_equal(info.full_name, names[i]);
 		assert_true(info.fingerprint ==
@@ -240,7 +248,11 @@ static void test_registry_lookup(void **state)
 		"{\"name\":\"body\",\"type\":\"string\"},{\"name\":\"created_at\",\"type\":\"long\"},"
 		"{\"name\":\"audience\",\"type\":{\"name\":\"carelink.posts.Audience\",\"type\":\"record\","
 		"\"fields\":[{\"name\":\"professions\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
-		"{\"name\":\"organisations\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}}]}");
+		"{\"name\":\"organisations\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}},"
+		"{\"name\":\"mentions\",\"type\":{\"name\":\"carelink.posts.Mentions\",\"type\":\"record\","
+		"\"fields\":[{\"name\":\"users\",\"type\":{\"type\":\"array\",\"items\":\"string\"}},"
+		"{\"name\":\"organisations\",\"type\":{\"type\":\"array\",\"items\":\"string\"}}]}},"
+		"{\"name\":\"attachment_count\",\"type\":\"int\"}]}");
 }
 
 static void expect_load_fails(const char *dir, int want, const char *mention)
@@ -296,6 +308,76 @@ static void test_registry_errors(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* a message written with an earlier version of a schema (schemas/history)
+ * decodes, as the current version with the added fields' defaults */
+static void test_registry_history(void **state)
+{
+	char old_dir[] = "/tmp/carelink-avro-old-XXXXXX";
+	char dir[] = "/tmp/carelink-avro-new-XXXXXX";
+	char hist[128], hist_ev[160];
+	static const char v1[] =
+		"{\"type\":\"record\",\"name\":\"Ev\",\"namespace\":\"t\",\"fields\":["
+		"{\"name\":\"a\",\"type\":\"string\"},"
+		"{\"name\":\"r\",\"type\":{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+		"{\"name\":\"c\",\"type\":\"int\"}]}}]}";
+	static const char v2[] =
+		"{\"type\":\"record\",\"name\":\"Ev\",\"namespace\":\"t\",\"fields\":["
+		"{\"name\":\"a\",\"type\":\"string\"},"
+		"{\"name\":\"r\",\"type\":{\"type\":\"record\",\"name\":\"R\",\"fields\":["
+		"{\"name\":\"c\",\"type\":\"int\"},{\"name\":\"d\",\"type\":\"int\",\"default\":3}]}},"
+		"{\"name\":\"b\",\"type\":\"string\",\"default\":\"x\"},"
+		"{\"name\":\"u\",\"type\":[\"null\",\"string\"],\"default\":null}]}";
+	struct cl_avro_registry *old = NULL, *cur = NULL;
+	json_t *in, *out = NULL;
+	unsigned char *msg = NULL;
+	size_t len = 0;
+	const char *name = NULL;
+
+	(void)state;
+	assert_non_null(mkdtemp(old_dir));
+	assert_non_null(mkdtemp(dir));
+	write_file(old_dir, "Ev.avsc", v1);
+	write_file(dir, "Ev.avsc", v2);
+	snprintf(hist, sizeof hist, "%s/history", dir);
+	snprintf(hist_ev, sizeof hist_ev, "%s/Ev", hist);
+	assert_int_equal(mkdir(hist, 0700), 0);
+	assert_int_equal(mkdir(hist_ev, 0700), 0);
+	write_file(hist_ev, "001.avsc", v1);
+	write_file(hist_ev, "002.avsc", v2);
+
+	assert_int_equal(cl_avro_registry_load(&old, old_dir), 0);
+	assert_int_equal(cl_avro_registry_load(&cur, dir), 0);
+	assert_int_equal(cl_avro_registry_count(cur), 1);
+	in = json_pack("{s:s, s:{s:i}}", "a", "hello", "r", "c", 7);
+	assert_int_equal(cl_avro_encode(old, "t.Ev", in, &msg, &len), 0);
+	assert_int_equal(cl_avro_decode(cur, msg, len, &out, &name), 0);
+	assert_string_equal(name, "t.Ev");
+	assert_string_equal(json_string_value(json_object_get(out, "a")), "hello");
+	assert_string_equal(json_string_value(json_object_get(out, "b")), "x");
+	assert_true(json_is_null(json_object_get(out, "u")));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "r"), "c")), 7);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "r"), "d")), 3);
+	json_decref(out);
+	json_decref(in);
+	free(msg);
+	cl_avro_registry_free(old);
+	cl_avro_registry_free(cur);
+
+	/* a history file of another record is refused, naming the file */
+	write_file(hist_ev, "003.avsc", "{\"type\":\"record\",\"name\":\"Other\",\"fields\":[]}");
+	expect_load_fails(dir, CL_EINVAL, "003.avsc");
+
+	remove_file(hist_ev, "001.avsc");
+	remove_file(hist_ev, "002.avsc");
+	remove_file(hist_ev, "003.avsc");
+	assert_int_equal(rmdir(hist_ev), 0);
+	assert_int_equal(rmdir(hist), 0);
+	remove_file(dir, "Ev.avsc");
+	remove_file(old_dir, "Ev.avsc");
+	assert_int_equal(rmdir(dir), 0);
+	assert_int_equal(rmdir(old_dir), 0);
+}
+
 /* ---- encode and decode ------------------------------------------------ */
 
 
@@ -308,6 +390,7 @@ int main(void)
 		cmocka_unit_test(test_canonical_invalid),
 		cmocka_unit_test(test_registry_lookup),
 		cmocka_unit_test(test_registry_errors),
+		cmocka_unit_test(test_registry_history),
 	};
 
 	return cmocka_run_group_tests_name("test_avro", tests, setup, teardown);
