@@ -68,37 +68,65 @@ static size_t on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-int cl_httpc_call(const char *method, const char *url, const char *identity,
-		  const char *body, size_t body_len, long timeout_ms,
-		  struct cl_httpc_resp *out)
+/* copies the answer's header name into buf, or leaves "" when it is absent
+ * or does not fit whole */
+static void header_keep(CURL *c, const char *name, char *buf, size_t size)
+{
+	struct curl_header *h = NULL;
+	buf[0] = '\0';
+	if (curl_easy_header(c, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h || !h->value)
+		return;
+	if (strlen(h->value) < size)
+		cl_strlcpy(buf, h->value, size);
+	else
+		cl_log_warn("internal answer header too long, dropped", "header", name, NULL);
+}
+
+/* a header line "Name: value" from parts; NULL when value holds a line break */
+static char *header_line(const char *name, const char *value)
+{
+	if (strpbrk(value, "\r\n"))
+		return NULL;
+	size_t n = strlen(name) + strlen(value) + 3;
+	char *line = cl_xmalloc(n);
+	snprintf(line, n, "%s: %s", name, value);
+	return line;
+}
+
+int cl_httpc_request(const struct cl_httpc_req *rq, struct cl_httpc_resp *out)
 {
 	memset(out, 0, sizeof *out);
 	out->body = cl_xcalloc(1, 1);
-	CURL *c = thread_handle();
+	const char *method = rq->method ? rq->method : "GET";
+	const char *type = rq->content_type ? rq->content_type : "application/json";
+	char *id_line = NULL, *type_line = NULL;
 	struct curl_slist *h = NULL;
-	char *line = NULL;
-	if (identity) {
-		size_t n = strlen(CL_IDENTITY_HEADER) + strlen(identity) + 3;
-		line = cl_xmalloc(n);
-		snprintf(line, n, "%s: %s", CL_IDENTITY_HEADER, identity);
-		h = curl_slist_append(h, line);
+	int rc = 0;
+	if (rq->identity && !(id_line = header_line(CL_IDENTITY_HEADER, rq->identity)))
+		return CL_EINVAL;
+	if (rq->body && !(type_line = header_line("Content-Type", type))) {
+		free(id_line);
+		return CL_EINVAL;
 	}
-	if (body) {
-		h = curl_slist_append(h, "Content-Type: application/json");
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)body_len);
+	CURL *c = thread_handle();
+	if (id_line)
+		h = curl_slist_append(h, id_line);
+	if (rq->body) {
+		h = curl_slist_append(h, type_line);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)rq->body_len);
 	}
 	h = curl_slist_append(h, "Expect:");
 	if (!h)
 		abort();
-	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_URL, rq->url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	if (!strcmp(method, "HEAD"))
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, rq->timeout_ms > 0 ? rq->timeout_ms : 10000L);
 	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c, CURLOPT_TCP_NODELAY, 1L);
 	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
@@ -106,9 +134,8 @@ int cl_httpc_call(const char *method, const char *url, const char *identity,
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	CURLcode cc = curl_easy_perform(c);
-	int rc = 0;
 	if (cc != CURLE_OK) {
-		cl_log_warn("internal call failed", "url", url, "detail",
+		cl_log_warn("internal call failed", "url", rq->url, "detail",
 			    curl_easy_strerror(cc), NULL);
 		rc = CL_EIO;
 	} else {
@@ -120,14 +147,30 @@ int cl_httpc_call(const char *method, const char *url, const char *identity,
 		out->reused = new_conns == 0;
 		if (ct)
 			cl_strlcpy(out->content_type, ct, sizeof out->content_type);
+		header_keep(c, "Content-Disposition", out->content_disposition,
+			    sizeof out->content_disposition);
+		header_keep(c, "Cache-Control", out->cache_control, sizeof out->cache_control);
 	}
 	/* the handle must not keep pointers into this call's memory */
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c, CURLOPT_WRITEDATA, NULL);
 	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
 	curl_slist_free_all(h);
-	free(line);
+	free(id_line);
+	free(type_line);
 	return rc;
+}
+
+int cl_httpc_call(const char *method, const char *url, const char *identity,
+		  const char *body, size_t body_len, long timeout_ms,
+		  struct cl_httpc_resp *out)
+{
+	struct cl_httpc_req rq = {
+		.method = method, .url = url, .identity = identity, .body = body,
+		.body_len = body_len, .timeout_ms = timeout_ms,
+	};
+	int rc = cl_httpc_request(&rq, out);
+	return rc == CL_EINVAL ? CL_EIO : rc;
 }
 
 void cl_httpc_resp_release(struct cl_httpc_resp *resp)

@@ -1,5 +1,6 @@
-/* proxy.c - the public API's calls forwarded to records and notify with the
- * signed identity of the logged-in person */
+/* proxy.c - the public API's calls forwarded to notify with the signed
+ * identity of the logged-in person (the workspace's, to records, are in
+ * workspace_*.c) */
 #include "gateway.h"
 
 #include <carelink/err.h>
@@ -46,71 +47,6 @@ enum MHD_Result gw_proxy(struct cl_http_req *req, const struct gw_user *u,
 				  resp.body, resp.len);
 	cl_httpc_resp_release(&resp);
 	return r;
-}
-
-/* the ids in paths are passed on only when they look like ids */
-static bool path_id_ok(const char *s)
-{
-	size_t n = strlen(s);
-	if (!n || n > 64)
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') ||
-		      c == '-'))
-			return false;
-	}
-	return true;
-}
-
-enum MHD_Result gw_api_spaces(struct cl_http_req *req)
-{
-	struct gw_app *app = req->app;
-	struct gw_user u;
-	if (!gw_session_require(req, &u))
-		return req->result;
-	return gw_proxy(req, &u, app->records_url, "/v1/spaces", "GET", false);
-}
-
-enum MHD_Result gw_api_space(struct cl_http_req *req)
-{
-	struct gw_app *app = req->app;
-	struct gw_user u;
-	char path[256];
-	if (!gw_session_require(req, &u))
-		return req->result;
-	if (!path_id_ok(req->params[0]))
-		return cl_http_error(req, 404, "not_found", "no such space");
-	snprintf(path, sizeof path, "/v1/spaces/%s", req->params[0]);
-	return gw_proxy(req, &u, app->records_url, path, "GET", false);
-}
-
-enum MHD_Result gw_api_thread_posts(struct cl_http_req *req)
-{
-	struct gw_app *app = req->app;
-	struct gw_user u;
-	char path[256];
-	if (!gw_session_require(req, &u))
-		return req->result;
-	if (!path_id_ok(req->params[0]))
-		return cl_http_error(req, 404, "not_found", "no such thread");
-	const char *limit = cl_http_query(req, "limit");
-	long n = limit ? strtol(limit, NULL, 10) : 200;
-	snprintf(path, sizeof path, "/v1/threads/%s/posts?limit=%ld", req->params[0], n);
-	return gw_proxy(req, &u, app->records_url, path, "GET", false);
-}
-
-enum MHD_Result gw_api_post_create(struct cl_http_req *req)
-{
-	struct gw_app *app = req->app;
-	struct gw_user u;
-	char path[256];
-	if (!gw_auth_require(req, &u, "posts:write"))
-		return req->result;
-	if (!path_id_ok(req->params[0]))
-		return cl_http_error(req, 404, "not_found", "no such thread");
-	snprintf(path, sizeof path, "/v1/threads/%s/posts", req->params[0]);
-	return gw_proxy(req, &u, app->records_url, path, "POST", true);
 }
 
 /* numeric query values only: they are put into the internal url */

@@ -3,41 +3,49 @@
 #include "routes.h"
 
 #include <carelink/util.h>
+#include <stdbool.h>
 #include <string.h>
 
 static const struct cl_http_route *const tables[] = {
-	gw_routes_core, gw_routes_auth, gw_routes_admin, gw_routes_people, gw_routes_platform,
+	gw_routes_core,     gw_routes_auth,     gw_routes_admin,
+	gw_routes_people,   gw_routes_platform, gw_routes_workspace,
 };
+
+#define N_TABLES (sizeof tables / sizeof tables[0])
 
 static const struct cl_http_route static_files = {"GET", "/*", gw_static, 0};
 
-static size_t table_len(const struct cl_http_route *t)
+/* true when a table before table i, or table i before row r, has r's
+ * method and pattern */
+static bool seen_before(size_t i, const struct cl_http_route *r)
 {
-	size_t n = 0;
-	while (t[n].method)
-		n++;
-	return n;
+	for (size_t k = 0; k <= i; k++)
+		for (const struct cl_http_route *q = tables[k]; q->method && q != r; q++)
+			if (!strcmp(q->method, r->method) && !strcmp(q->pattern, r->pattern))
+				return true;
+	return false;
 }
 
 struct cl_http_route *gw_routes_build(void)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
-		n += table_len(tables[i]);
+	for (size_t i = 0; i < N_TABLES; i++)
+		for (const struct cl_http_route *r = tables[i]; r->method; r++)
+			n++;
 	struct cl_http_route *all = cl_xcalloc(n + 2, sizeof *all);
 	size_t k = 0;
-	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++) {
-		size_t m = table_len(tables[i]);
-		memcpy(all + k, tables[i], m * sizeof *all);
-		k += m;
-	}
+	for (size_t i = 0; i < N_TABLES; i++)
+		for (const struct cl_http_route *r = tables[i]; r->method; r++)
+			if (!seen_before(i, r))
+				all[k++] = *r;
 	all[k] = static_files; /* the terminator follows, zeroed */
 	return all;
 }
 
 void gw_routes_print(FILE *out)
 {
-	for (size_t i = 0; i < sizeof tables / sizeof tables[0]; i++)
+	for (size_t i = 0; i < N_TABLES; i++)
 		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			fprintf(out, "%s %s\n", r->method, r->pattern);
+			if (!seen_before(i, r))
+				fprintf(out, "%s %s\n", r->method, r->pattern);
 }

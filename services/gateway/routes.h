@@ -11,10 +11,15 @@ extern const struct cl_http_route gw_routes_auth[];     /* auth_routes.c: passwo
 extern const struct cl_http_route gw_routes_admin[];    /* admin_routes.c: organisations, users, invitations */
 extern const struct cl_http_route gw_routes_people[];   /* people_routes.c: directory, profiles, tokens */
 extern const struct cl_http_route gw_routes_platform[]; /* platform_routes.c: openapi, audit */
+extern const struct cl_http_route gw_routes_workspace[]; /* workspace_routes.c: spaces, threads,
+							   posts, attachments, search */
 
-/* gw_routes_build() - every table joined, static files last; caller frees. */
+/* gw_routes_build() - every table joined, static files last; a method and
+ * pattern that an earlier table already has is left out (the first wins,
+ * as in dispatch). Caller frees. */
 struct cl_http_route *gw_routes_build(void);
-/* gw_routes_print() - "METHOD PATTERN" per line, the API routes only. */
+/* gw_routes_print() - "METHOD PATTERN" per line, the API routes only, each
+ * once. */
 void gw_routes_print(FILE *out);
 
 #endif
