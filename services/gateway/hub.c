@@ -261,6 +261,9 @@ static bool in_audience(const struct cl_identity *who, const json_t *n)
 	const char *excluded = json_string_value(json_object_get(n, "exclude_user"));
 	if (excluded && !strcmp(excluded, who->user))
 		return false;
+	/* e.g. the mentioned people, who get a mention notification instead */
+	if (str_in(json_object_get(n, "exclude_users"), who->user))
+		return false;
 	const json_t *a = json_object_get(n, "audience");
 	return json_is_true(json_object_get(a, "everyone")) ||
 	       str_in(json_object_get(a, "users"), who->user) ||
