@@ -51,6 +51,12 @@ size_t rec_utf8_count(const char *s, size_t len)
 enum rec_body_check rec_post_body_check(const char *body, size_t body_len,
 					const char **start, size_t *len)
 {
+	return rec_post_body_check_max(body, body_len, REC_POST_BODY_MAX, start, len);
+}
+
+enum rec_body_check rec_post_body_check_max(const char *body, size_t body_len, size_t max,
+					    const char **start, size_t *len)
+{
 	const unsigned char *b = (const unsigned char *)body;
 	const unsigned char *e = b + body_len;
 	size_t n;
@@ -64,7 +70,7 @@ enum rec_body_check rec_post_body_check(const char *body, size_t body_len,
 	}
 	if (b == e)
 		return REC_BODY_EMPTY;
-	if (rec_utf8_count((const char *)b, (size_t)(e - b)) > REC_POST_BODY_MAX)
+	if (rec_utf8_count((const char *)b, (size_t)(e - b)) > max)
 		return REC_BODY_TOO_LONG;
 	*start = (const char *)b;
 	*len = (size_t)(e - b);

@@ -1,5 +1,5 @@
-/* thread_posts.c - GET /v1/threads/:id/posts: a visible thread's newest posts,
- * oldest first */
+/* thread_posts.c - GET /v1/threads/:id/posts: a visible thread's newest
+ * posts before a post, oldest first, each with its comments */
 #include "records.h"
 #include "carelink/err.h"
 
@@ -26,32 +26,34 @@ enum MHD_Result rec_thread_posts(struct cl_http_req *req)
 {
 	struct rec_app *app = req->app;
 	const char *thread_id = req->params[0];
+	const char *before = cl_http_query(req, "before");
 	int limit = parse_limit(cl_http_query(req, "limit"));
 	if (limit < 0)
 		return cl_http_error(req, 400, "invalid_limit",
-				     "limit must be an integer from 1 to 500");
+				     "limit は 1 から 500 の整数です");
 	if (!cl_uuid_valid(thread_id))
-		return cl_http_error(req, 404, "thread_not_found", "no such thread");
+		return cl_http_error(req, 404, "thread_not_found", "スレッドが見つかりません");
+	if (before && !*before)
+		before = NULL;
+	if (before && !cl_uuid_valid(before))
+		return cl_http_error(req, 400, "invalid_before", "before は投稿の id です");
 
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
-	struct rec_thread t;
-	json_t *posts = NULL;
-	int rc = rec_db_thread_find(pg, &req->identity, thread_id, &t);
-	if (rc == 0) {
-		rc = rec_db_post_list(pg, req->identity.tenant, thread_id, limit, &posts);
-		if (rc < 0)
-			rec_thread_release(&t);
-	}
+	json_t *thread = NULL, *space = NULL, *posts = NULL;
+	bool more = false;
+	int rc = rec_db_post_thread_head(pg, &req->identity, thread_id, &thread, &space);
+	if (rc == 0)
+		rc = rec_db_post_list(pg, &req->identity, thread_id, before, limit, &posts, &more);
 	cl_pg_pool_put(&app->svc->pool, pg);
 
-	if (rc == CL_ENOENT)
-		return cl_http_error(req, 404, "thread_not_found", "no such thread");
-	if (rc < 0)
+	if (rc < 0) {
+		json_decref(thread);
+		json_decref(space);
+		if (rc == CL_ENOENT)
+			return cl_http_error(req, 404, "thread_not_found",
+					     "スレッドが見つかりません");
 		return cl_http_fail(req, rc);
-	json_t *body = json_pack("{s:{s:s, s:s, s:s, s:b}, s:o}",
-				 "thread", "id", t.id, "title", t.title,
-				 "space_id", t.space_id, "closed", t.closed,
-				 "posts", posts);
-	rec_thread_release(&t);
-	return cl_http_json(req, 200, body);
+	}
+	return cl_http_json(req, 200, json_pack("{s:o, s:o, s:o, s:b}", "thread", thread,
+						"space", space, "posts", posts, "has_more", more));
 }
