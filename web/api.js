@@ -90,7 +90,8 @@ export async function api(method, path, body, opts) {
 }
 
 // Codes whose server message carries the detail a person needs.
-const DETAIL_CODES = new Set(['password_policy', 'locked', 'invalid_body', 'conflict', 'totp_required']);
+const DETAIL_CODES = new Set(['password_policy', 'locked', 'invalid_body', 'conflict', 'totp_required',
+  'body_too_long', 'attachment_too_large', 'mention_outside_space']);
 
 /** What to tell the person about a failed call; fallback is a dictionary key. */
 export function errorText(e, fallback) {

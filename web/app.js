@@ -19,6 +19,7 @@ import { renderOrgAdmin } from './orgadmin.js';
 import { renderTenantAdmin } from './tenantadmin.js';
 import { renderTokens } from './tokens.js';
 import { renderAudit } from './audit.js';
+import { renderSearch } from './search.js';
 
 // Pages besides home, and the roles that may open them (null: everyone).
 const PAGES = {
@@ -28,6 +29,7 @@ const PAGES = {
   tenant: { render: renderTenantAdmin, roles: ['tenant_admin'] },
   tokens: { render: renderTokens, roles: ['org_admin', 'tenant_admin'] },
   audit: { render: renderAudit, roles: ['tenant_admin', 'privacy_officer'] },
+  search: { render: renderSearch, roles: null },
 };
 
 const app = { view: 'boot', enrolling: false, ctx: { alive: false } };
@@ -51,6 +53,7 @@ function parseRoute() {
   if (m) return { name: 'people', personId: m[1] ? decodeURIComponent(m[1]) : null };
   m = hash.match(/^#\/org(?:\/([^/]+))?\/?$/);
   if (m) return { name: 'org', orgId: m[1] ? decodeURIComponent(m[1]) : null };
+  if (/^#\/search\/?(?:\?.*)?$/.test(hash)) return { name: 'search' };
   m = hash.match(/^#\/(profile|tenant|tokens|audit)\/?$/);
   if (m) return { name: m[1] };
   return { name: 'home' };
@@ -242,6 +245,11 @@ async function boot() {
   onEnrolmentRequired(() => { if (session.user && !app.enrolling) showEnrol(); });
   onLangChange(relabel);
   $('logout').addEventListener('click', logout);
+  $('header-search').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const q = $('header-search-q').value.trim();
+    if (q) location.hash = `#/search?${new URLSearchParams({ q })}`;
+  });
   $('enrol-logout').addEventListener('click', logout);
   const langError = (e) => { $('user-org').textContent = errorText(e, 'profile.saveFailed'); };
   $('header-lang').replaceChildren(languageSwitch('lang', langError));
