@@ -17,6 +17,7 @@ identity, and what the gateway itself must refuse never reaches records.
   back identical, with records' Content-Type, Content-Disposition
   (filename*=UTF-8''...) and Cache-Control, to the uploader and, once
   attached to a post, to another reader.
+* Without records: 503 `unavailable`.
 * Search: Japanese text with spaces and the characters & = + % # reaches
   records intact (percent-encoded), and finds the post that holds it.
 """
@@ -32,6 +33,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carelink_test as ct  # noqa: E402
 import people_helpers as ph  # noqa: E402
+import platform_helpers as plh  # noqa: E402
 import workspace_helpers as w  # noqa: E402
 
 API = "/api/v1"
@@ -297,6 +299,20 @@ def check_search_encoding(tanaka, thread_id):
     ct.log("ok: Japanese search text with & = + % # and spaces reaches records intact")
 
 
+def check_unreachable():
+    """A gateway whose records does not answer says 503, for JSON and files."""
+    with plh.ExtraGateway({"records.url": "http://127.0.0.1:%d" % plh.free_port()}) as gw:
+        s = ct.Session(gw.url())
+        s.login(ct.seed_user("tanaka")["email"], ct.seed()["password"])
+        for method, path, body in (("GET", "/spaces", None),
+                                   ("POST", "/posts/%s/confirm" % uuid.uuid4(), {}),
+                                   ("GET", "/attachments/%s" % uuid.uuid4(), None),
+                                   ("POST", "/attachments?filename=a.png", w.png())):
+            w.expect(send(s, method, path, body), 503, "%s %s without records" % (method, path),
+                     "unavailable")
+    ct.log("ok: 503 unavailable when records does not answer")
+
+
 def test():
     tanaka = w.login("tanaka")
     ito = w.login("ito")
@@ -307,6 +323,7 @@ def test():
     check_tokens(tanaka, thread_id)
     check_files(tanaka, ito, thread_id)
     check_search_encoding(tanaka, thread_id)
+    check_unreachable()
 
 
 if __name__ == "__main__":
