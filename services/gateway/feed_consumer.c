@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The item has exactly the keys of notify's /v1/feed items, so that a
+ * notification pushed live and the same one read from the feed (or caught
+ * up after Last-Event-ID) are equal; the event's subject_id and space_id
+ * join it when the feed items carry them too. */
 json_t *gw_notification_item(const json_t *e)
 {
 	char when[32];
