@@ -27,7 +27,7 @@ struct gw_ws_route {
 	const char *target;
 	/* token scope accepted besides a browser session; NULL: session only */
 	const char *scope;
-	/* query keys passed on (NULL-terminated); others are dropped */
+	/* query keys passed on (NULL-terminated, at most 16); others are dropped */
 	const char *const *query;
 	/* the 404 for a path id that is not an id: code and message */
 	const char *missing_code;
