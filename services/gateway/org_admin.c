@@ -63,6 +63,43 @@ enum MHD_Result gw_org_list(struct cl_http_req *req)
 	return cl_http_json(req, 200, gw_admin_page("organisations", items, limit));
 }
 
+/* UserChanged for every user of the organisation id (its name changed), in
+ * the open transaction, so that other services' copies of the people
+ * carry the new name */
+static int org_members_announce(struct cl_pg *pg, struct gw_app *app, const char *tenant,
+				 const char *id)
+{
+	char cursor[CL_UUID_LEN + 1] = "";
+	const long page = 200;
+	for (;;) {
+		json_t *items = NULL;
+		int rc = gw_db_account_list(pg, tenant, id, *cursor ? cursor : NULL, page, &items);
+		if (rc < 0)
+			return rc;
+		size_t i;
+		json_t *it;
+		json_array_foreach(items, i, it)
+		{
+			if ((long)i >= page)
+				break;
+			struct gw_account a;
+			const char *uid = json_string_value(json_object_get(it, "id"));
+			rc = uid ? gw_db_account_lock(pg, tenant, uid, &a) : CL_EFATAL;
+			if (rc == 0)
+				rc = gw_account_announce(pg, app, &a);
+			if (rc < 0) {
+				json_decref(items);
+				return rc;
+			}
+			cl_strlcpy(cursor, uid, sizeof cursor);
+		}
+		bool more = (long)json_array_size(items) > page;
+		json_decref(items);
+		if (!more)
+			return 0;
+	}
+}
+
 struct org_change {
 	struct cl_http_req *req;
 	const struct gw_user *actor;
@@ -82,6 +119,8 @@ static int org_change_tx(struct cl_pg *pg, void *arg)
 			   : gw_db_org_update(pg, c->actor->id.tenant, c->id, c->name, c->kind);
 	if (rc == 0)
 		rc = gw_db_org_get(pg, c->actor->id.tenant, c->id, &c->org);
+	if (rc == 0 && !c->create && c->name)
+		rc = org_members_announce(pg, c->req->app, c->actor->id.tenant, c->id);
 	if (rc < 0)
 		return rc;
 	json_t *detail = json_pack("{s:s?, s:s?}", "name", c->name, "kind", c->kind);

@@ -37,6 +37,20 @@ static int seed_orgs(struct cl_pg *pg, struct seed_arg *a)
 	return 0;
 }
 
+/* the name of the demo organisation id, "" when the file lacks it */
+static const char *org_name(const struct seed_arg *a, const char *id)
+{
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(a->doc, "organisations"), i, o)
+	{
+		const char *oid = cl_json_str(o, "id");
+		if (oid && id && !strcmp(oid, id))
+			return cl_json_str(o, "name") ? cl_json_str(o, "name") : "";
+	}
+	return "";
+}
+
 static int seed_user(struct cl_pg *pg, struct seed_arg *a, json_t *u)
 {
 	char *roles = json_dumps(json_object_get(u, "roles"), JSON_COMPACT);
@@ -61,6 +75,8 @@ static int seed_user(struct cl_pg *pg, struct seed_arg *a, json_t *u)
 	json_t *e = cl_event_new(a->tenant);
 	json_object_set_new(e, "user_id", json_string(cl_json_str(u, "id")));
 	json_object_set_new(e, "organisation_id", json_string(cl_json_str(u, "organisation")));
+	json_object_set_new(e, "organisation_name",
+			    json_string(org_name(a, cl_json_str(u, "organisation"))));
 	json_object_set_new(e, "profession", json_string(cl_json_str(u, "profession")));
 	json_object_set_new(e, "display_name", json_string(cl_json_str(u, "name")));
 	json_object_set(e, "roles", json_object_get(u, "roles"));

@@ -21,6 +21,7 @@ int gw_account_announce(struct cl_pg *pg, struct gw_app *app, const struct gw_ac
 	json_t *e = cl_event_new(a->tenant);
 	json_object_set_new(e, "user_id", json_string(a->id));
 	json_object_set_new(e, "organisation_id", json_string(a->organisation));
+	json_object_set_new(e, "organisation_name", json_string(a->organisation_name));
 	json_object_set_new(e, "profession", json_string(a->profession));
 	json_object_set_new(e, "display_name", json_string(a->name));
 	json_object_set_new(e, "roles", gw_roles_json(a->roles));

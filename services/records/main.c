@@ -20,6 +20,8 @@ static struct cl_http_route *routes_join(void)
 	return all;
 }
 
+static const char *const rec_identity_topics[] = {REC_TOPIC_IDENTITY, NULL};
+
 int main(int argc, char **argv)
 {
 	struct cl_service svc;
@@ -36,11 +38,24 @@ int main(int argc, char **argv)
 			rc = rec_seed_demo_posts(&app);
 		goto out;
 	}
+	/* the people copy: its consumer thread has a connection of its own */
+	cl_pg_open(&app.people_pg, cl_cfg_get(&svc.cfg, "pg.conninfo", ""));
+	rc = cl_consumer_open(&app.people, &svc.cfg, REC_GROUP_IDENTITY, rec_identity_topics,
+			      "earliest", rec_people_consume, &app);
+	if (rc < 0)
+		goto out_pg;
+	rc = cl_consumer_start(&app.people);
+	if (rc < 0)
+		goto out_consumer;
 	routes = routes_join();
 	rc = cl_service_serve(&svc, routes, &app, false);
 	if (rc < 0)
-		goto out;
+		goto out_consumer;
 	rc = cl_service_run(&svc);
+out_consumer:
+	cl_consumer_close(&app.people);
+out_pg:
+	cl_pg_close(&app.people_pg);
 out:
 	cl_service_close(&svc);
 	free(routes);

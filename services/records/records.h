@@ -11,6 +11,7 @@
 
 #include "carelink/http.h"
 #include "carelink/identity.h"
+#include "carelink/kafka.h"
 #include "carelink/pg.h"
 #include "carelink/service.h"
 #include "carelink/util.h"
@@ -26,7 +27,9 @@
 
 /* The application handed to every handler as req->app. */
 struct rec_app {
-	struct cl_service *svc; /* borrowed: pool, schemas, configuration */
+	struct cl_service *svc;     /* borrowed: pool, schemas, configuration */
+	struct cl_consumer people;  /* carelink.identity -> people (people_consumer.c) */
+	struct cl_pg people_pg;     /* used only by the people consumer's thread */
 };
 
 /* ---- SQL: one function per statement ----

@@ -1,5 +1,6 @@
-/* seed_demo.c - carelink-records --seed-demo: the demo spaces and their
- * standing threads from tools/demo/seed.json, inserted idempotently */
+/* seed_demo.c - carelink-records --seed-demo: the demo spaces (readers,
+ * admins) and their standing threads from tools/demo/seed.json, inserted
+ * idempotently; each new space is announced with SpaceChanged CREATED */
 #include "records.h"
 #include "carelink/err.h"
 #include "carelink/log.h"
@@ -7,7 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* who the seed's SpaceChanged events name as the actor */
+#define SEED_ACTOR_ID "seed"
+#define SEED_ACTOR_NAME "初期データ"
+
 struct seed_tx {
+	const struct cl_avro_registry *schemas; /* borrowed */
 	const char *tenant_id; /* borrowed */
 	json_t *spaces;        /* borrowed: the "spaces" array */
 	size_t new_spaces, new_threads;
@@ -29,20 +35,21 @@ static bool strings_only(const json_t *a)
 static int seed_space(struct cl_pg *pg, struct seed_tx *s, json_t *space)
 {
 	const char *id, *name, *description = "";
-	json_t *professions = NULL, *organisations = NULL, *threads = NULL;
+	json_t *professions = NULL, *organisations = NULL, *admins = NULL, *threads = NULL;
 	json_error_t jerr;
-	if (json_unpack_ex(space, &jerr, JSON_STRICT, "{s:s, s:s, s?s, s?o, s?o, s?o}",
+	if (json_unpack_ex(space, &jerr, JSON_STRICT, "{s:s, s:s, s?s, s?o, s?o, s?o, s?o}",
 			   "id", &id, "name", &name, "description", &description,
 			   "professions", &professions, "organisations", &organisations,
-			   "threads", &threads) ||
+			   "admins", &admins, "threads", &threads) ||
 	    !cl_uuid_valid(id) || (professions && !strings_only(professions)) ||
 	    (organisations && !strings_only(organisations)) ||
-	    (threads && !strings_only(threads))) {
+	    (admins && !strings_only(admins)) || (threads && !strings_only(threads))) {
 		cl_log_error("seed space is malformed", "detail", jerr.text, NULL);
 		return CL_EINVAL;
 	}
 	char *prof = professions ? json_dumps(professions, JSON_COMPACT) : NULL;
 	char *orgs = organisations ? json_dumps(organisations, JSON_COMPACT) : NULL;
+	char *adms = admins ? json_dumps(admins, JSON_COMPACT) : NULL;
 	struct rec_space_seed seed = {
 		.tenant_id = s->tenant_id,
 		.id = id,
@@ -50,14 +57,32 @@ static int seed_space(struct cl_pg *pg, struct seed_tx *s, json_t *space)
 		.description = description,
 		.professions_json = prof ? prof : "[]",
 		.organisations_json = orgs ? orgs : "[]",
+		.admins_json = adms,
 	};
 	bool inserted;
 	int rc = rec_db_space_seed(pg, &seed, &inserted);
 	free(prof);
 	free(orgs);
+	free(adms);
 	if (rc < 0)
 		return rc;
 	s->new_spaces += inserted;
+	if (inserted) {
+		json_t *empty = json_array();
+		struct rec_space ev = {
+			.name = (char *)name,
+			.description = (char *)description,
+			.professions = professions ? professions : empty,
+			.organisations = organisations ? organisations : empty,
+			.admins = admins ? admins : empty,
+		};
+		cl_strlcpy(ev.id, id, sizeof ev.id);
+		rc = rec_space_event_add(pg, s->schemas, s->tenant_id, &ev, "CREATED",
+					 SEED_ACTOR_ID, SEED_ACTOR_NAME);
+		json_decref(empty);
+		if (rc < 0)
+			return rc;
+	}
 
 	size_t i;
 	json_t *title;
@@ -96,7 +121,7 @@ int rec_seed_demo(struct rec_app *app)
 		return CL_EINVAL;
 	}
 	/* the file also seeds other services: only these keys are ours */
-	struct seed_tx s = {0};
+	struct seed_tx s = {.schemas = app->svc->schemas};
 	if (json_unpack_ex(root, &jerr, 0, "{s:{s:s}, s:o}", "tenant", "id",
 			   &s.tenant_id, "spaces", &s.spaces) ||
 	    !json_is_array(s.spaces)) {
