@@ -56,13 +56,17 @@ bool rec_post_input_read(struct cl_http_req *req, bool with_attachments,
 {
 	struct rec_app *app = req->app;
 	memset(in, 0, sizeof *in);
-	json_t *json = cl_http_body_json(req);
-	if (!json)
+	/* API.md answers invalid_json to text that is not JSON or not UTF-8
+	 * (jansson refuses both and limits the depth itself) */
+	json_error_t jerr;
+	json_t *json = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!json) {
+		cl_http_error(req, 400, "invalid_json", "本文が JSON（UTF-8）として読めません");
 		return false;
+	}
 	const char *text = NULL;
 	size_t text_len = 0;
 	json_t *mentions = NULL, *attachments = NULL;
-	json_error_t jerr;
 	bool ok = false;
 	int bad = with_attachments
 		? json_unpack_ex(json, &jerr, JSON_STRICT, "{s:s%, s?o, s?o}", "body", &text,
