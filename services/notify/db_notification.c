@@ -11,53 +11,61 @@
 
 /* Columns every feed query selects, in the order feed_item() reads them. */
 #define NT_FEED_COLUMNS                                                        \
-	"id, kind, title, body, link, actor_id, actor_name,"                   \
-	" floor(extract(epoch FROM created_at) * 1000)::bigint"
+	"n.id, n.kind, n.title, n.body, n.link, n.actor_id, n.actor_name,"     \
+	" floor(extract(epoch FROM n.created_at) * 1000)::bigint"
 
-/* Who may see a row: $1 tenant, $2 user, $3 profession, $4 organisation of
- * the reader. Empty identity fields never match a list entry. */
+/* Who may see a row n (with sp, notify's copy of its space, joined by
+ * NT_FEED_FROM): $1 tenant, $2 user, $3 profession, $4 organisation of the
+ * reader. Empty identity fields never match a list entry. */
+#define NT_FEED_FROM                                                           \
+	" FROM notifications n LEFT JOIN spaces sp"                            \
+	" ON sp.tenant_id = n.tenant_id AND sp.space_id = n.space_id"
 #define NT_VISIBLE_TO_READER                                                   \
-	" tenant_id = $1"                                                      \
-	" AND (exclude_user IS NULL OR exclude_user <> $2)"                    \
-	" AND (audience_everyone"                                              \
-	"      OR ($2 <> '' AND $2 = ANY (audience_users))"                    \
-	"      OR ($3 <> '' AND $3 = ANY (audience_professions))"              \
-	"      OR ($4 <> '' AND $4 = ANY (audience_organisations)))"
-
-/* the JSON text of a string array, "[]" for NULL; caller frees */
-static char *array_text(const json_t *arr)
-{
-	char *text = arr ? json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
-	return text ? text : cl_xstrdup("[]");
-}
+	" n.tenant_id = $1 AND NOT n.withdrawn"                                \
+	" AND (n.exclude_user IS NULL OR n.exclude_user <> $2)"                \
+	" AND NOT ($2 <> '' AND $2 = ANY (n.exclude_users))"                   \
+	" AND (n.audience_everyone"                                            \
+	"      OR ($2 <> '' AND $2 = ANY (n.audience_users))"                  \
+	"      OR ($3 <> '' AND $3 = ANY (n.audience_professions))"            \
+	"      OR ($4 <> '' AND $4 = ANY (n.audience_organisations)))"         \
+	" AND (sp.space_id IS NULL"                                            \
+	"      OR (cardinality(sp.professions) = 0"                            \
+	"          AND cardinality(sp.organisations) = 0)"                     \
+	"      OR ($3 <> '' AND $3 = ANY (sp.professions))"                    \
+	"      OR ($4 <> '' AND $4 = ANY (sp.organisations)))"
 
 int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 {
-	char *users = array_text(n->audience_users);
-	char *professions = array_text(n->audience_professions);
-	char *organisations = array_text(n->audience_organisations);
-	const char *p[13] = {
+	char *users = nt_array_text(n->audience_users);
+	char *professions = nt_array_text(n->audience_professions);
+	char *organisations = nt_array_text(n->audience_organisations);
+	char *excluded = nt_array_text(n->exclude_users);
+	const char *p[17] = {
 		n->tenant_id, n->source_event_id, n->kind, n->title, n->body,
 		n->link, n->actor_id, n->actor_name,
 		n->audience_everyone ? "true" : "false",
-		users, professions, organisations, n->exclude_user,
+		users, professions, organisations, n->exclude_user, excluded,
+		n->subject_id, n->post_id, n->space_id,
 	};
 	PGresult *res;
 	int rc = cl_pg_exec(
 		pg, &res,
 		"INSERT INTO notifications (tenant_id, source_event_id, kind, title,"
 		" body, link, actor_id, actor_name, audience_everyone, audience_users,"
-		" audience_professions, audience_organisations, exclude_user)"
+		" audience_professions, audience_organisations, exclude_user,"
+		" exclude_users, subject_id, post_id, space_id)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean,"
 		" ARRAY(SELECT json_array_elements_text($10::json)),"
 		" ARRAY(SELECT json_array_elements_text($11::json)),"
-		" ARRAY(SELECT json_array_elements_text($12::json)), $13)"
-		" ON CONFLICT (source_event_id) DO NOTHING"
+		" ARRAY(SELECT json_array_elements_text($12::json)), $13,"
+		" ARRAY(SELECT json_array_elements_text($14::json)), $15, $16, $17)"
+		" ON CONFLICT (source_event_id, kind) DO NOTHING"
 		" RETURNING id, floor(extract(epoch FROM created_at) * 1000)::bigint",
-		13, p);
+		17, p);
 	free(users);
 	free(professions);
 	free(organisations);
+	free(excluded);
 	if (rc < 0)
 		return rc;
 	if (PQntuples(res) == 0) {
@@ -68,6 +76,24 @@ int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 	n->created_at = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
 	PQclear(res);
 	return 1;
+}
+
+int nt_db_notification_withdraw(struct cl_pg *pg, const char *tenant_id,
+				const char *subject_id)
+{
+	const char *p[2] = {tenant_id, subject_id};
+	PGresult *res;
+	/* a post's id is the post_id of its comments' notifications too */
+	int rc = cl_pg_exec(pg, &res,
+			    "UPDATE notifications SET withdrawn = true"
+			    " WHERE tenant_id = $1 AND (subject_id = $2 OR post_id = $2)"
+			    " AND NOT withdrawn",
+			    2, p);
+	if (rc < 0)
+		return rc;
+	long n = cl_pg_affected(res);
+	PQclear(res);
+	return (int)n;
 }
 
 /* the feed item of one row selected with NT_FEED_COLUMNS; new reference */
@@ -108,10 +134,10 @@ int nt_db_notification_newest(struct cl_pg *pg, const struct cl_identity *who,
 			    before > 0 ? b : NULL, l};
 	PGresult *res;
 	int rc = cl_pg_exec(pg, &res,
-			    "SELECT " NT_FEED_COLUMNS " FROM notifications WHERE"
+			    "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
 			    NT_VISIBLE_TO_READER
-			    " AND ($5::bigint IS NULL OR id < $5::bigint)"
-			    " ORDER BY id DESC LIMIT $6::int",
+			    " AND ($5::bigint IS NULL OR n.id < $5::bigint)"
+			    " ORDER BY n.id DESC LIMIT $6::int",
 			    6, p);
 	if (rc < 0)
 		return rc;
@@ -131,11 +157,11 @@ int nt_db_notification_after(struct cl_pg *pg, const struct cl_identity *who,
 			    a, before > 0 ? b : NULL, l};
 	PGresult *res;
 	int rc = cl_pg_exec(pg, &res,
-			    "SELECT " NT_FEED_COLUMNS " FROM notifications WHERE"
+			    "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
 			    NT_VISIBLE_TO_READER
-			    " AND id > $5::bigint"
-			    " AND ($6::bigint IS NULL OR id < $6::bigint)"
-			    " ORDER BY id ASC LIMIT $7::int",
+			    " AND n.id > $5::bigint"
+			    " AND ($6::bigint IS NULL OR n.id < $6::bigint)"
+			    " ORDER BY n.id ASC LIMIT $7::int",
 			    7, p);
 	if (rc < 0)
 		return rc;
@@ -153,8 +179,8 @@ int nt_db_notification_get(struct cl_pg *pg, const struct cl_identity *who,
 	PGresult *res;
 	*item = NULL;
 	int rc = cl_pg_exec(pg, &res,
-			    "SELECT " NT_FEED_COLUMNS " FROM notifications WHERE"
-			    NT_VISIBLE_TO_READER " AND id = $5::bigint",
+			    "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
+			    NT_VISIBLE_TO_READER " AND n.id = $5::bigint",
 			    5, p);
 	if (rc < 0)
 		return rc;

@@ -17,7 +17,12 @@
 
 #define NT_TOPIC_POSTS "carelink.posts"
 #define NT_TOPIC_NOTIFICATIONS "carelink.notifications"
+#define NT_SCHEMA_SPACE_CHANGED "carelink.posts.SpaceChanged"
 #define NT_SCHEMA_POST_CREATED "carelink.posts.PostCreated"
+#define NT_SCHEMA_POST_EDITED "carelink.posts.PostEdited"
+#define NT_SCHEMA_POST_DELETED "carelink.posts.PostDeleted"
+#define NT_SCHEMA_COMMENT_ADDED "carelink.posts.CommentAdded"
+#define NT_SCHEMA_POST_CONFIRMED "carelink.posts.PostConfirmed"
 #define NT_SCHEMA_NOTIFICATION_CREATED "carelink.notifications.NotificationCreated"
 /* inbox consumer name for events of carelink.posts */
 #define NT_INBOX_POSTS "notify.posts"
@@ -27,40 +32,166 @@
 /* code points of a post body kept in a notification */
 #define NT_BODY_MAX_CODEPOINTS 200
 
+/* notification kinds */
+#define NT_KIND_SPACE "space"
+#define NT_KIND_POST "post"
+#define NT_KIND_MENTION "mention"
+#define NT_KIND_COMMENT "comment"
+#define NT_KIND_POST_EDITED "post_edited"
+#define NT_KIND_CONFIRMATION "confirmation"
+
 struct nt_app {
 	struct cl_service *svc;     /* borrowed */
 	struct cl_consumer consumer;
 	struct cl_pg consumer_pg;   /* used only by the consumer thread */
 };
 
-/* One notification. Strings and arrays are borrowed from the caller;
- * id and created_at are filled in by nt_db_notification_insert(). */
+/* One notification. Strings are borrowed from the decoded event except
+ * title, body and link, which the notification owns; every json_t is a
+ * reference the notification owns (NULL: empty). nt_notification_release()
+ * frees what it owns. id and created_at are filled in by
+ * nt_db_notification_insert(). */
 struct nt_notification {
 	int64_t id;
 	int64_t created_at;  /* ms since the epoch */
 	const char *tenant_id;
 	const char *source_event_id;
 	const char *kind;
-	const char *title;
-	const char *body;
-	const char *link;
+	char *title;
+	char *body;
+	char *link;
 	const char *actor_id;
 	const char *actor_name;
 	bool audience_everyone;
-	const json_t *audience_users;          /* arrays of strings */
-	const json_t *audience_professions;
-	const json_t *audience_organisations;
-	const char *exclude_user;              /* NULL: nobody */
+	json_t *audience_users;          /* arrays of strings */
+	json_t *audience_professions;
+	json_t *audience_organisations;
+	const char *exclude_user;        /* NULL: nobody */
+	json_t *exclude_users;           /* more users who must not see it */
+	const char *subject_id;          /* the post, comment or space it is about */
+	const char *post_id;             /* the post of a post or comment subject */
+	const char *space_id;            /* NULL: not inside a space */
 };
 
-/* db_notification.c - one function per statement. "Visible" means: same
- * tenant as who, who is not the excluded user, and the audience is everyone
- * or names who's user, profession or organisation. */
+void nt_notification_release(struct nt_notification *n);
 
-/* nt_db_notification_insert() - insert n unless a notification for
- * n->source_event_id exists. Returns 1 and sets n->id and n->created_at when
- * inserted, 0 when it already existed, or a negative cl_pg_exec() code. */
+/* The readers of a space as notify copies them. Borrowed arrays. */
+struct nt_space {
+	const char *tenant_id;
+	const char *space_id;
+	const json_t *professions;
+	const json_t *organisations;
+	int archived;        /* 0 or 1; -1: not said by the event (kept as is) */
+	int64_t time;        /* event time, ms: an older event never overwrites */
+};
+
+/* What one event of carelink.posts does, all in one transaction: claim its
+ * id in the inbox, update the copy of its space, withdraw notifications,
+ * insert notifications (each with a NotificationCreated in the outbox). */
+#define NT_PLAN_NOTICES_MAX 2
+struct nt_plan {
+	const char *event_id;          /* borrowed from the event */
+	const char *tenant_id;
+	struct nt_space space;         /* space_id NULL: no copy to update */
+	const char *withdraw_id;       /* NULL, or the post/comment withdrawn */
+	struct nt_notification notices[NT_PLAN_NOTICES_MAX];
+	size_t n_notices;
+	int created;                   /* set by nt_plan_apply() */
+	int withdrawn;
+};
+
+/* nt_plan_release() - release the notices of p (the plan itself is the
+ * caller's). */
+void nt_plan_release(struct nt_plan *p);
+
+/* A planner: fill plan from the decoded event ev (borrowed; plan borrows
+ * from it). Returns 0, or CL_EINVAL with a reason when the event lacks a
+ * value it needs. */
+typedef int (*nt_plan_fn)(const json_t *ev, struct nt_plan *plan, char *reason,
+			  size_t reason_size);
+
+/* the planners, one file each */
+int nt_space_changed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			  size_t reason_size);
+int nt_post_created_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			 size_t reason_size);
+int nt_comment_added_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			  size_t reason_size);
+int nt_post_edited_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			size_t reason_size);
+int nt_post_deleted_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			 size_t reason_size);
+int nt_post_confirmed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			   size_t reason_size);
+
+/* plan.c - what the planners share (pure: no database) */
+
+/* nt_event_str() - borrowed string member of ev, NULL when absent or
+ * empty. nt_event_text() - the same but "" is kept (names, bodies). */
+const char *nt_event_str(const json_t *ev, const char *key);
+const char *nt_event_text(const json_t *ev, const char *key);
+/* nt_plan_begin() - set the plan's event id, tenant and the space copy
+ * from the event's event_id, tenant_id, time, space_id and audience.
+ * Returns 0 or CL_EINVAL with a reason. */
+int nt_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
+		  char *reason, size_t reason_size);
+/* nt_plan_notice() - the next notice of plan, zeroed, with tenant, source
+ * event, kind, space and subject set; post_id may be NULL. */
+struct nt_notification *nt_plan_notice(struct nt_plan *plan, const char *kind,
+				       const char *subject_id, const char *post_id);
+/* nt_notice_space_audience() - n is for every reader of plan's space: the
+ * tenant when both lists are empty, else the union of the lists. */
+void nt_notice_space_audience(struct nt_notification *n, const struct nt_plan *plan);
+/* nt_notice_users() - n is for these users only (new reference taken). */
+void nt_notice_users(struct nt_notification *n, const json_t *users);
+/* nt_mentions_any() - whether a Mentions record names anybody. */
+bool nt_mentions_any(const json_t *mentions);
+/* nt_plan_mention() - add the "mention" notice of mentions (a Mentions
+ * record: its users and organisations) when it names anybody: titled with
+ * where ("space / thread"), text cut as the body, link copied. Borrowed
+ * arguments. */
+void nt_plan_mention(struct nt_plan *plan, const json_t *mentions, const char *subject_id,
+		     const char *post_id, const char *actor_id, const char *actor_name,
+		     const char *where, const char *text, const char *link);
+
+/* text.c - small text helpers */
+
+/* nt_text_printf() - a new string formatted like printf; the caller frees
+ * it. */
+char *nt_text_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* nt_array_text() - the JSON text of a string array ("[]" for NULL), the
+ * form the SQL statements take arrays in; the caller frees it. */
+char *nt_array_text(const json_t *arr);
+/* nt_link_post() - "#/threads/<thread>/posts/<post>", the page's route of
+ * a post; nt_link_space() - "#/spaces/<space>". The caller frees them. */
+char *nt_link_post(const char *thread_id, const char *post_id);
+char *nt_link_space(const char *space_id);
+
+/* nt_text_cut() - s cut to at most max code points of UTF-8, with "…"
+ * appended when something was cut; never splits a character. The caller
+ * frees the result. */
+char *nt_text_cut(const char *s, size_t max);
+/* nt_parse_id() - s as a decimal integer in 0..INT64_MAX, digits only.
+ * Returns 0 or CL_EINVAL. */
+int nt_parse_id(const char *s, int64_t *out);
+
+/* db_notification.c - one function per statement. "Visible" to who means:
+ * same tenant; who is neither exclude_user nor in exclude_users; not
+ * withdrawn; the audience is everyone or names who's user, profession or
+ * organisation; and the row is outside any space, or notify has no copy of
+ * its space yet, or the copy lets who read the space (so narrowing a
+ * space's readers hides its earlier notifications at once). */
+
+/* nt_db_notification_insert() - insert n unless a notification of the same
+ * kind for n->source_event_id exists. Returns 1 and sets n->id and
+ * n->created_at when inserted, 0 when it already existed, or a negative
+ * cl_pg_exec() code. */
 int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n);
+/* nt_db_notification_withdraw() - withdraw every notification of tenant
+ * about subject_id, or (when subject_id is a post) about any of its
+ * comments. Returns the number withdrawn or a cl_pg_exec() code. */
+int nt_db_notification_withdraw(struct cl_pg *pg, const char *tenant_id,
+				const char *subject_id);
 /* nt_db_notification_newest() - append to items (a JSON array) up to limit
  * visible feed items with id < before (0: no bound), newest first. */
 int nt_db_notification_newest(struct cl_pg *pg, const struct cl_identity *who,
@@ -74,18 +205,25 @@ int nt_db_notification_after(struct cl_pg *pg, const struct cl_identity *who,
 int nt_db_notification_get(struct cl_pg *pg, const struct cl_identity *who,
 			   int64_t id, json_t **item);
 
-/* text.c - small text helpers */
+/* db_space.c - notify's copy of the spaces */
 
-/* nt_text_cut() - s cut to at most max code points of UTF-8, with "…"
- * appended when something was cut; never splits a character. The caller
- * frees the result. */
-char *nt_text_cut(const char *s, size_t max);
-/* nt_parse_id() - s as a decimal integer in 0..INT64_MAX, digits only.
- * Returns 0 or CL_EINVAL. */
-int nt_parse_id(const char *s, int64_t *out);
+/* nt_db_space_upsert() - store s unless the copy holds a newer event time.
+ * Returns 0 or a cl_pg_exec() code. */
+int nt_db_space_upsert(struct cl_pg *pg, const struct nt_space *s);
 
-/* post_created.c - the carelink.posts consumer handler (cl_consume_fn;
- * arg is the struct nt_app). */
+/* plan_apply.c - nt_plan_apply() runs plan in one transaction of the
+ * consumer's connection (retrying serialization failures). Returns 0 (also
+ * when the event was handled before), CL_ERETRY, or another code with a
+ * reason. */
+int nt_plan_apply(struct nt_app *app, struct nt_plan *plan, char *reason,
+		  size_t reason_size);
+/* nt_notification_event() - the NotificationCreated event of an inserted
+ * n; new reference. */
+json_t *nt_notification_event(const struct nt_notification *n);
+
+/* posts_consume.c - the carelink.posts consumer handler (cl_consume_fn;
+ * arg is the struct nt_app): decodes, picks the planner by the schema's
+ * full name (other types are ignored), applies the plan. */
 int nt_posts_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
 		     size_t reason_size);
 

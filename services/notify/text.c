@@ -1,14 +1,49 @@
-/* text.c - small text helpers: cutting UTF-8 to a number of code points and
- * strict parsing of ids given in query strings and paths */
+/* text.c - small text helpers: formatting, the page's links, cutting UTF-8
+ * to a number of code points and strict parsing of ids given in query
+ * strings and paths */
 #include "notify.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "carelink/err.h"
 #include "carelink/util.h"
 
 #define NT_ELLIPSIS "\xE2\x80\xA6" /* U+2026 */
+
+char *nt_text_printf(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	char *out = cl_xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(out, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return out;
+}
+
+char *nt_array_text(const json_t *arr)
+{
+	char *text = arr ? json_dumps(arr, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+	return text ? text : cl_xstrdup("[]");
+}
+
+char *nt_link_post(const char *thread_id, const char *post_id)
+{
+	return nt_text_printf("#/threads/%s/posts/%s", thread_id, post_id);
+}
+
+char *nt_link_space(const char *space_id)
+{
+	return nt_text_printf("#/spaces/%s", space_id);
+}
 
 char *nt_text_cut(const char *s, size_t max)
 {
