@@ -84,8 +84,8 @@ async function paintView(data, reload) {
       ? h('ol', { class: 'space-threads', testid: 'space-threads' }, threads.map((th, i) => threadRow(th, i, threads, space, reload)))
       : h('p', { class: 'muted' }, t('threads.empty')),
     space.can_admin ? spaceAdminSection(space, reload) : null);
-  view.dataset.state = 'loaded';
   vis.textContent = `${t('space.visibility')}: ${await visibilityText(space)}`;
+  view.dataset.state = 'loaded';
 }
 
 /**
