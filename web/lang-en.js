@@ -334,6 +334,7 @@ export default {
   'space.archivedNote': 'This space is archived: it can be read and searched, but not written to.',
   'space.notFound': 'Space not found. It may have been removed, or you may not be allowed to see it.',
   'spaceAdmin.title': 'Manage this space',
+  'spaceAdmin.manageThreads': 'Manage threads',
   'spaceAdmin.spaces': 'Spaces',
   'spaceAdmin.newThread': 'Title of a new thread',
   'spaceAdmin.addThread': 'Add thread',

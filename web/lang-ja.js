@@ -334,6 +334,7 @@ export default {
   'space.archivedNote': 'このスペースはアーカイブされています。閲覧と検索はできますが、投稿はできません。',
   'space.notFound': 'スペースが見つかりませんでした。削除されたか、閲覧できない可能性があります。',
   'spaceAdmin.title': 'スペースの管理',
+  'spaceAdmin.manageThreads': 'スレッドを管理',
   'spaceAdmin.spaces': 'スペース',
   'spaceAdmin.newThread': '新しいスレッドの題名',
   'spaceAdmin.addThread': 'スレッドを追加',

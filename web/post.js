@@ -113,7 +113,7 @@ function renderComment(c, ctx, parent) {
   const li = h('li', { class: 'comment', id: `post-${c.id}`, testid: 'comment-item', dataset: { id: String(c.id) }, tabindex: '-1' });
   const panels = panelArea();
   const paint = (cur) => {
-    li.replaceChildren(...contentEls(cur, panels, 'comment'),
+    li.replaceChildren(...contentEls(cur, panels, 'comment').filter(Boolean),
       h('div', { class: 'post-actions' }, ...editAndDelete(cur, ctx, panels, (next) => {
         const i = parent.comments.findIndex((x) => String(x.id) === String(next.id));
         if (i >= 0) parent.comments[i] = next;
@@ -180,7 +180,7 @@ function paintPost(li, p, ctx) {
     }, t('comment.open'))
     : null;
   if (!commentToggle) commentBox.hidden = true;
-  li.parts.article.replaceChildren(...contentEls(p, panels, 'post'),
+  li.parts.article.replaceChildren(...contentEls(p, panels, 'post').filter(Boolean),
     h('div', { class: 'post-actions' }, ...confirmEls(p, ctx, li, panels), commentToggle,
       ...editAndDelete(p, ctx, panels, (next) => updatePost(li, { ...next, comments: next.comments || li.post.comments }, ctx), 'post')));
 }

@@ -72,18 +72,29 @@ async function paintView(data, reload) {
   const space = data.space || {};
   const threads = byPosition(data.threads);
   const vis = h('p', { class: 'small space-visibility', testid: 'space-visibility' }, '');
-  view.replaceChildren(
+  const threadList = threads.length
+    ? h('ol', { class: 'space-threads', testid: 'space-threads' }, threads.map((th, i) => threadRow(th, i, threads, space, reload)))
+    : h('p', { class: 'muted' }, t('threads.empty'));
+  const manage = space.can_admin && !space.archived && threads.length
+    ? h('button', {
+      type: 'button', class: 'secondary small-btn', testid: 'threads-manage', 'aria-pressed': 'false',
+      onclick: (ev) => {
+        const on = threadList.classList.toggle('managing');
+        ev.currentTarget.setAttribute('aria-pressed', String(on));
+      },
+    }, t('spaceAdmin.manageThreads'))
+    : null;
+  view.replaceChildren(...[
     h('header', { class: 'space-head' },
       h('h2', { class: 'space-title', testid: 'space-title' }, space.name || ''),
       space.archived ? h('span', { class: 'tag', testid: 'space-archived' }, t('spaces.archivedTag')) : null),
     space.description ? h('p', { class: 'space-description', testid: 'space-description' }, space.description) : null,
     vis,
     space.archived ? h('p', { class: 'notice small' }, t('space.archivedNote')) : null,
-    h('h3', { class: 'sub-title' }, t('space.threads')),
-    threads.length
-      ? h('ol', { class: 'space-threads', testid: 'space-threads' }, threads.map((th, i) => threadRow(th, i, threads, space, reload)))
-      : h('p', { class: 'muted' }, t('threads.empty')),
-    space.can_admin ? spaceAdminSection(space, reload) : null);
+    h('div', { class: 'space-threads-head' }, h('h3', { class: 'sub-title' }, t('space.threads')), manage),
+    threadList,
+    space.can_admin ? spaceAdminSection(space, reload) : null,
+  ].filter(Boolean));
   vis.textContent = `${t('space.visibility')}: ${await visibilityText(space)}`;
   view.dataset.state = 'loaded';
 }
