@@ -3,7 +3,6 @@
 #include "routes.h"
 
 #include <carelink/util.h>
-#include <stdbool.h>
 #include <string.h>
 
 static const struct cl_http_route *const tables[] = {
@@ -15,17 +14,6 @@ static const struct cl_http_route *const tables[] = {
 
 static const struct cl_http_route static_files = {"GET", "/*", gw_static, 0};
 
-/* true when a table before table i, or table i before row r, has r's
- * method and pattern */
-static bool seen_before(size_t i, const struct cl_http_route *r)
-{
-	for (size_t k = 0; k <= i; k++)
-		for (const struct cl_http_route *q = tables[k]; q->method && q != r; q++)
-			if (!strcmp(q->method, r->method) && !strcmp(q->pattern, r->pattern))
-				return true;
-	return false;
-}
-
 struct cl_http_route *gw_routes_build(void)
 {
 	size_t n = 0;
@@ -36,8 +24,7 @@ struct cl_http_route *gw_routes_build(void)
 	size_t k = 0;
 	for (size_t i = 0; i < N_TABLES; i++)
 		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			if (!seen_before(i, r))
-				all[k++] = *r;
+			all[k++] = *r;
 	all[k] = static_files; /* the terminator follows, zeroed */
 	return all;
 }
@@ -46,6 +33,5 @@ void gw_routes_print(FILE *out)
 {
 	for (size_t i = 0; i < N_TABLES; i++)
 		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			if (!seen_before(i, r))
-				fprintf(out, "%s %s\n", r->method, r->pattern);
+			fprintf(out, "%s %s\n", r->method, r->pattern);
 }

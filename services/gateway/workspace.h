@@ -68,9 +68,11 @@ int gw_ws_query(char *out, size_t size, size_t *len, const char *const *keys,
 		const char *const *values, const char **bad_key);
 
 /* handlers (workspace_spaces.c, workspace_threads.c, workspace_posts.c,
- * workspace_attachments.c, workspace_search.c); gw_api_spaces,
- * gw_api_space, gw_api_thread_posts and gw_api_post_create are declared
- * in gateway.h */
+ * workspace_attachments.c, workspace_search.c) */
+enum MHD_Result gw_api_spaces(struct cl_http_req *req);
+enum MHD_Result gw_api_space(struct cl_http_req *req);
+enum MHD_Result gw_api_thread_posts(struct cl_http_req *req);
+enum MHD_Result gw_api_post_create(struct cl_http_req *req);
 enum MHD_Result gw_ws_space_create(struct cl_http_req *req);
 enum MHD_Result gw_ws_space_update(struct cl_http_req *req);
 enum MHD_Result gw_ws_space_members(struct cl_http_req *req);
