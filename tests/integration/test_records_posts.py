@@ -534,6 +534,7 @@ def gateway(tag, tid):
     ct.check_eq(r.status, 200, "confirm through the gateway: %s" % r.describe())
     r = s.request("GET", "/api/v1/posts/%s/history" % post["id"])
     ct.check_eq(r.status, 200, "history through the gateway: %s" % r.describe())
+    ct.log("the gateway forwards search, upload, posting, download, confirm and history")
 
 
 if __name__ == "__main__":
