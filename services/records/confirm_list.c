@@ -13,16 +13,16 @@ enum MHD_Result rec_confirm_list(struct cl_http_req *req)
 		return cl_http_error(req, 404, "post_not_found", "投稿が見つかりません");
 	struct rec_post_ref p = {0};
 	json_t *list = NULL;
-	struct cl_refused { unsigned status; const char *code, *message; } refused = {0};
+	struct rec_refusal refused = {0};
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	int rc = rec_db_post_find(pg, &req->identity, post_id, false, &p);
 	if (rc == 0) {
 		if (p.parent_id[0])
-			refused = (struct cl_refused){400, "not_a_post",
-						      "コメントには確認の状況がありません"};
+			rec_refuse(&refused, 400, "not_a_post",
+				   "コメントには確認の状況がありません");
 		else if (strcmp(p.author_id, req->identity.user) && !p.can_admin)
-			refused = (struct cl_refused){403, "forbidden",
-						      "確認の状況を見られるのは書いた人とスペース管理者だけです"};
+			rec_refuse(&refused, 403, "forbidden",
+				   "確認の状況を見られるのは書いた人とスペース管理者だけです");
 		else
 			rc = rec_db_confirmation_list(pg, req->identity.tenant, &p, &list);
 	}

@@ -1,5 +1,5 @@
 /* db_post.c - SQL for posts and comments: find, shape as JSON, list a
- * thread's, insert, edit, soft delete, audit, count the audience, seed */
+ * thread's, insert, edit, soft delete, audit, seed */
 #include "records.h"
 #include "carelink/err.h"
 
@@ -261,26 +261,6 @@ int rec_db_post_audit(struct cl_pg *pg, const char *tenant_id, const char *post_
 			  "INSERT INTO post_audit (tenant_id, post_id, action, actor_id,"
 			  " actor_name, body) VALUES ($1, $2::uuid, $3, $4, $5, $6)",
 			  6, p);
-}
-
-int rec_db_post_audience_count(struct cl_pg *pg, const char *tenant_id, const char *space_id,
-			       const char *except_user, int *count)
-{
-	const char *p[3] = {tenant_id, space_id, except_user};
-	PGresult *res;
-	int rc = cl_pg_exec(pg, &res,
-			    "SELECT " REC_SQL_AUDIENCE("$3") " FROM spaces s"
-			    " WHERE s.tenant_id = $1 AND s.id = $2::uuid",
-			    3, p);
-	if (rc < 0)
-		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return CL_ENOENT;
-	}
-	*count = atoi(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return 0;
 }
 
 int rec_db_post_seed(struct cl_pg *pg, const struct rec_post_seed *s, json_t **thread)

@@ -261,11 +261,6 @@ int rec_db_post_mark_deleted(struct cl_pg *pg, const char *tenant_id, const char
 int rec_db_post_audit(struct cl_pg *pg, const char *tenant_id, const char *post_id,
 		      const char *action, const char *actor_id, const char *actor_name,
 		      const char *body);
-/* rec_db_post_audience_count() - active people of the tenant who may see
- * the space, without except_user. */
-int rec_db_post_audience_count(struct cl_pg *pg, const char *tenant_id, const char *space_id,
-			       const char *except_user, int *count);
-
 /* A demo post or comment of tools/demo/posts.json; all borrowed. */
 struct rec_post_seed {
 	const char *tenant_id;
