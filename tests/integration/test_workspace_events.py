@@ -83,8 +83,15 @@ def test():
     post = w.create_post(s["tanaka"], tid, "加藤さんへ %s" % word,
                          mentions={"users": [w.uid("kato")]})
     pid = post["id"]
-    comment = w.add_comment(s["suzuki"], pid, "コメント %s" % word)
+    comment = w.add_comment(s["suzuki"], pid, "加藤さんもどうぞ %s" % word,
+                            mentions={"users": [w.uid("kato")]})
     cid = comment["id"]
+    # a second comment, deleted once its notification is there
+    gone = w.add_comment(s["suzuki"], pid, "取り消すコメント %s" % word)
+    gid = gone["id"]
+    w.wait_feed_count(s["tanaka"], marks["tanaka"], w.about(pid, "comment"), 2,
+                      "comment notifications")
+    w.expect(s["suzuki"].request("DELETE", API + "/posts/" + gid), 204, "deleting a comment")
     w.confirm(s["kato"], pid)
     r = s["tanaka"].request("PATCH", API + "/posts/" + pid, json_body={
         "body": "加藤さんと鈴木さんへ %s" % word,
@@ -106,6 +113,8 @@ def test():
         ("PostEdited", pid): None,
         ("PostCreated", did): None,
         ("PostDeleted", did): None,
+        ("CommentAdded", gid): None,
+        ("PostDeleted", gid): None,
     })
     for (name, subject), (m, d) in sorted(found.items()):
         what = "%s of %s" % (name, subject)
@@ -130,7 +139,9 @@ def test():
                                 "mentions": {"users": [w.uid("kato")], "organisations": []}}),
         (("CommentAdded", cid), {"post_id": pid, "author_id": w.uid("suzuki"),
                                  "post_author_id": w.uid("tanaka"),
-                                 "body": comment["body"]}),
+                                 "body": comment["body"],
+                                 "mentions": {"users": [w.uid("kato")], "organisations": []},
+                                 "participants": [w.uid("tanaka")]}),
         (("PostConfirmed", pid), {"user_id": w.uid("kato"), "post_author_id": w.uid("tanaka"),
                                   "confirmed_count": 1}),
         (("PostEdited", pid), {"editor_id": w.uid("tanaka"), "parent_id": None,
@@ -139,6 +150,8 @@ def test():
                                "confirmed_by": [w.uid("kato")]}),
         (("PostDeleted", did), {"deleted_by_id": w.uid("tanaka"), "thread_id": tid,
                                 "parent_id": None}),
+        (("PostDeleted", gid), {"deleted_by_id": w.uid("suzuki"), "parent_id": pid}),
+        (("CommentAdded", gid), {"participants": [w.uid("tanaka")]}),
     ]
     for key, fields in checks:
         d = found[key][1]
@@ -162,6 +175,11 @@ def test():
     wait_kind("kato", sid, "space")
     wait_kind("suzuki", pid, "post")
     wait_kind("kato", pid, "mention")
+    try:  # mentioned in the post and in the comment
+        w.wait_feed_count(s["kato"], marks["kato"], w.about(pid, "mention"), 2,
+                          "mention notifications (the post's and the comment's)")
+    except ct.TestFailure as e:
+        problems.append(str(e))
     wait_kind("tanaka", pid, "comment")
     wait_kind("tanaka", pid, "confirmation")
     wait_kind("kato", pid, "post_edited")
@@ -173,6 +191,13 @@ def test():
             problems.append("the notification of deleted post %s is still in 鈴木's feed" % did)
             break
         time.sleep(0.3)
+
+    # and so does the deleted comment's: 田中 keeps one comment notification
+    try:
+        w.wait_feed_count(s["tanaka"], marks["tanaka"], w.about(pid, "comment"), 1,
+                          "comment notifications once one of the two comments is deleted")
+    except ct.TestFailure as e:
+        problems.append(str(e))
 
     feeds = {n: w.feed_since(s[n], marks[n]) for n in names}
     got = {n: kinds_about(feeds[n], ids) for n in names}
@@ -187,7 +212,8 @@ def test():
     for n in ("suzuki", "tanaka", "kato"):
         if did in json_dump(feeds[n]):
             problems.append("%s's feed still holds the deleted post %s" % (n, did))
-        dup = [k for k in set(got[n]) if got[n].count(k) > 1]
+        dup = [k for k in set(got[n]) if got[n].count(k) > (2 if k[0] == "mention" and
+                                                             n == "kato" else 1)]
         if dup:
             problems.append("%s has duplicate notifications: %r" % (n, dup))
     for n in ("nakamura", "ito"):

@@ -374,6 +374,21 @@ def wait_feed(session, mark, pred, what, timeout=20):
         time.sleep(0.3)
 
 
+def wait_feed_count(session, mark, pred, count, what, timeout=20):
+    """The notifications after mark for which pred holds, once there are
+    exactly count of them (also when fewer must remain, e.g. after a
+    delete)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [n for n in feed_since(session, mark) if pred(n)]
+        if len(found) == count:
+            return found
+        if time.monotonic() > deadline:
+            ct.fail("%d %s in the feed of %s after %d s, expected %d"
+                    % (len(found), what, session.user.get("email"), timeout, count))
+        time.sleep(0.3)
+
+
 def about(subject_id, kind=None):
     """A predicate: a notification whose link names subject_id (and of kind)."""
     def pred(n):
