@@ -56,9 +56,12 @@ static int user_changed(struct rec_app *app, const json_t *ev, char *reason,
 	struct person_tx t = {.person = &p};
 	int rc = cl_pg_tx(&app->people_pg, CL_PG_READ_COMMITTED, person_tx_run, &t);
 	free(roles_json);
-	if (rc == 0)
-		cl_log_debug(t.stored ? "person stored" : "older person state ignored",
-			     "user_id", p.user_id, "tenant_id", p.tenant_id, NULL);
+	if (rc == 0 && t.stored)
+		cl_log_debug("person stored", "user_id", p.user_id, "tenant_id", p.tenant_id,
+			     NULL);
+	else if (rc == 0) /* a replay or a late retry: rare enough to tell */
+		cl_log_info("older person state ignored", "user_id", p.user_id, "tenant_id",
+			    p.tenant_id, NULL);
 	else if (rc != CL_ERETRY && rc != CL_EIO)
 		snprintf(reason, reason_size, "cannot store person: %s", cl_strerror(rc));
 	return rc == CL_EIO ? CL_ERETRY : rc;

@@ -82,6 +82,8 @@ def demo_spaces(tanaka, suzuki, nakamura, kobayashi):
     ids = listed(tanaka)
     ct.check(CARE_SPACE in ids and MEDICAL_SPACE in ids,
              "the care manager lists both restricted demo spaces: %r" % list(ids))
+    for sid in (CARE_SPACE, MEDICAL_SPACE):
+        space_changed(sid, lambda d: d["change"] == "CREATED" and d["admins"], "demo CREATED")
     care = w.get_space(suzuki, CARE_SPACE)
     ct.check(care["space"]["can_admin"], "鈴木 administers the care managers' space")
     ct.check(len(care["threads"]) >= 5, "the care managers' space has its standing threads")
@@ -248,6 +250,20 @@ def people_copy(suzuki, sid, word):
             break
         ct.check(time.monotonic() < deadline,
                  "the member's organisation is not renamed within 15 s: %r" % m)
+        time.sleep(0.3)
+    # an older state replayed (as a producer retry or a compaction replay
+    # would) does not overwrite the newer one
+    old, d = ah.wait_user_changed(pid, lambda d: d.get("organisation_name") == "居宅 %s" % word,
+                                  "state before the rename")
+    ah.wait_user_changed(pid, lambda d: d.get("organisation_name") == new_name,
+                         "state after the rename", after=old)
+    ct.produce("carelink.identity", old.key, old.value, old.headers or (),
+               partition=old.partition)
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        m = [x for x in w.members(suzuki, sid) if x["id"] == pid]
+        ct.check(m and m[0]["organisation"]["name"] == new_name,
+                 "a replayed older UserChanged overwrote the newer state: %r" % m)
         time.sleep(0.3)
     # a deactivated person leaves the members
     ah.expect(ah.user_action(suzuki, pid, "deactivate"), 200, "deactivate")
