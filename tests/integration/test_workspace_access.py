@@ -107,12 +107,19 @@ class Fixture:
     pass
 
 
-def setup():
+def setup(streams=None):
+    """The restricted space and its content; streams, when given, is a list
+    that gets the outsiders' live streams, opened before anything exists."""
     f = Fixture()
     f.suzuki = w.login("suzuki")      # tenant admin of the support centre: inside
     f.tanaka = w.login("tanaka")      # care manager: inside
     f.outsiders = {"nakamura": w.login("nakamura"), "ito": w.login("ito")}
     f.marks = {n: w.feed_mark(s) for n, s in f.outsiders.items()}
+    if streams is not None:
+        for n, s in list(f.outsiders.items()) + [("suzuki", f.suzuki)]:
+            st = ct.EventStream(s)
+            streams.append((n, st))
+            st.wait_ready()
     f.suzuki_mark = w.feed_mark(f.suzuki)
     f.tanaka_mark = w.feed_mark(f.tanaka)
 
@@ -249,6 +256,12 @@ def insider_checks(f):
              "the author reads the confirmations")
     for params in SEARCH_ROWS:
         w.wait_search(f.tanaka, f.post["id"], **fill(params, f.ids))
+    listed = {m["id"] for m in w.members(f.suzuki, f.space["id"])}
+    ct.check({w.uid("tanaka"), w.uid("suzuki")} <= listed,
+             "the members of the space lack 田中 or 鈴木: %r" % listed)
+    for name in ("nakamura", "ito", "kato", "sato", "takahashi"):
+        ct.check(w.uid(name) not in listed, "%s, outside the space, is listed among its "
+                 "members" % name)
     r = f.suzuki.request("GET", API + "/attachments/" + f.attachment["id"])
     w.expect(r, 200, "insider 鈴木 reads the attachment")
     ct.check_eq(r.body, f.png, "the attachment's bytes")
@@ -258,6 +271,22 @@ def insider_checks(f):
              "Content-Disposition of a PNG: %r" % disp)
     ct.check("no-store" in (r.headers.get("Cache-Control") or ""),
              "Cache-Control of an attachment: %r" % r.headers.get("Cache-Control"))
+
+
+def live(f, streams, problems):
+    """What the outsiders' live streams carried while the space was made,
+    written in and read (the insiders' feeds have their notifications by
+    now, so notify has handled the events)."""
+    needles = [f.word, f.hex] + [f.ids[k] for k in PLACEHOLDERS]
+    for name, st in streams:
+        st.collect(1.0)  # whatever is still on its way
+        got = [e for e in st.seen if e.event == "notification" and
+               any(x in e.data for x in needles)]
+        if name == "suzuki":  # the control: an insider's stream has the post
+            if not any(f.post["id"] in e.data for e in got):
+                problems.append("鈴木's live stream did not carry the post: %r" % st.seen[-5:])
+        elif got:
+            problems.append("outsider %s's live stream carried the space: %r" % (name, got))
 
 
 def feeds(f, problems):
@@ -323,7 +352,16 @@ def forged_identity(f, problems):
 
 
 def test():
-    f = setup()
+    streams = []
+    try:
+        run_all(streams)
+    finally:
+        for _, st in streams:
+            st.close()
+
+
+def run_all(streams):
+    f = setup(streams)
     insider_checks(f)
     problems = []
     for name, s in f.outsiders.items():
@@ -339,6 +377,7 @@ def test():
         problems.append("the other tenant's part stopped: %s" % e)
     ct.log("other tenant: %d problems so far" % len(problems))
     feeds(f, problems)
+    live(f, streams, problems)
     check_unchanged(f, problems)
     if problems:
         ct.fail("%d access problems:\n  %s" % (len(problems), "\n  ".join(problems)))
