@@ -166,3 +166,97 @@ test('a mention in a restricted space arrives live, is confirmed, and stays hidd
       await police.context().close();
     }
   });
+
+test('an admin makes a space and a thread, posts, comments, edits with history, deletes, closes and archives',
+  { timeout: 300_000 }, async () => {
+    const admin = await newPage(browser);
+    try {
+      assert.equal(await login(admin, DEMO.suzuki.email), DEMO.suzuki.name);
+
+      // A new space from the municipality admin page.
+      const name = `試験スペース ${uniqueKana(6)}`;
+      await byTestId(admin, 'nav-tenant').click();
+      await admin.locator('[data-testid="spaces-admin-list"][data-state="loaded"]').waitFor({ state: 'attached' });
+      await byTestId(admin, 'space-new-open').click();
+      await byTestId(admin, 'space-new-name').fill(name);
+      await byTestId(admin, 'space-new-desc').fill('説明の一行目\n二行目');
+      await byTestId(admin, 'space-new-prof-social_worker').check();
+      await byTestId(admin, 'space-create').click();
+      const row = byTestId(admin, 'space-admin-row').filter({ hasText: name });
+      await row.waitFor({ state: 'visible' });
+      const spaceId = await row.getAttribute('data-id');
+
+      // Its page: add two threads, move the second up.
+      await admin.evaluate((id) => { location.hash = `#/spaces/${id}`; }, spaceId);
+      const view = admin.locator(`[data-testid="space-view"][data-space-id="${spaceId}"][data-state="loaded"]`);
+      await view.waitFor({ state: 'attached' });
+      assert.ok((await byTestId(admin, 'space-visibility').textContent()).includes('社会福祉士'), 'professions shown');
+      for (const title of ['一番目', '二番目']) {
+        await byTestId(admin, 'thread-new-title').fill(title);
+        await byTestId(admin, 'thread-create').click();
+        await byTestId(admin, 'space-thread-row').filter({ hasText: title }).waitFor({ state: 'visible' });
+      }
+      await byTestId(admin, 'threads-manage').click();
+      await byTestId(admin, 'space-thread-row').filter({ hasText: '二番目' }).locator('[data-testid="thread-up"]').click();
+      await admin.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('[data-testid="space-thread-link"]')].map((a) => a.textContent);
+        return rows[0] === '二番目' && rows[1] === '一番目';
+      });
+
+      // A post, a comment, an edit with history, a delete.
+      await byTestId(admin, 'space-thread-row').filter({ hasText: '二番目' }).locator('[data-testid="space-thread-link"]').click();
+      await admin.locator('#posts[data-state="loaded"]').waitFor({ state: 'attached' });
+      const text = `最初の文 https://example.org/a?b=1 ${uniqueKana(6)}`;
+      await byTestId(admin, 'post-body').fill(text);
+      await byTestId(admin, 'post-submit').click();
+      await byTestId(admin, 'post-item').filter({ hasText: text }).waitFor({ state: 'visible' });
+      const postId = await byTestId(admin, 'post-item').filter({ hasText: text }).getAttribute('data-id');
+      const post = admin.locator(`[data-testid="post-item"][data-id="${postId}"]`);
+      assert.equal(await post.locator('a.post-link').getAttribute('href'), 'https://example.org/a?b=1', 'the link is clickable');
+
+      await post.locator('[data-testid="comment-open"]').click();
+      await post.locator('[data-testid="comment-body"]').fill('コメントです');
+      await post.locator('[data-testid="comment-submit"]').click();
+      await post.locator('[data-testid="comment-item"]').filter({ hasText: 'コメントです' }).waitFor({ state: 'visible' });
+
+      await post.locator('[data-testid="post-edit"]').click();
+      await post.locator('[data-testid="edit-body"]').fill(`${text}（修正）`);
+      await post.locator('[data-testid="edit-submit"]').click();
+      await post.locator('[data-testid="post-text"]').filter({ hasText: '（修正）' }).waitFor({ state: 'visible' });
+      await post.locator('[data-testid="post-edited"]').click();
+      const history = post.locator('[data-testid="post-history"][data-state="loaded"]');
+      await history.waitFor({ state: 'visible' });
+      assert.equal(await history.locator('[data-testid="history-item"]').count(), 2, 'the old and the current text');
+
+      await post.locator('[data-testid="post-delete"]').click();
+      await post.locator('[data-testid="delete-confirm"]').click();
+      await post.locator('[data-testid="post-deleted"]').waitFor({ state: 'visible' });
+      assert.equal((await post.locator('[data-testid="post-deleted"]').textContent()).trim(), 'この投稿は削除されました');
+      await post.locator('[data-testid="comment-item"]').filter({ hasText: 'コメントです' }).waitFor({ state: 'visible' });
+
+      // Closing the thread disables the composer; archiving the space too.
+      await admin.evaluate((id) => { location.hash = `#/spaces/${id}`; }, spaceId);
+      await view.waitFor({ state: 'attached' });
+      await byTestId(admin, 'threads-manage').click();
+      await byTestId(admin, 'space-thread-row').filter({ hasText: '一番目' }).locator('[data-testid="thread-close-toggle"]').click();
+      await admin.locator('[data-testid="space-thread-row"][data-closed="true"]').filter({ hasText: '一番目' }).waitFor({ state: 'visible' });
+      await byTestId(admin, 'space-thread-row').filter({ hasText: '一番目' }).locator('[data-testid="space-thread-link"]').click();
+      await admin.locator('#posts[data-state="loaded"]').waitFor({ state: 'attached' });
+      await byTestId(admin, 'post-disabled').waitFor({ state: 'visible' });
+      assert.equal(await byTestId(admin, 'post-body').isVisible(), false, 'no composer in a closed thread');
+
+      await admin.evaluate((id) => { location.hash = `#/spaces/${id}`; }, spaceId);
+      await view.waitFor({ state: 'attached' });
+      await byTestId(admin, 'space-archive').click();
+      await admin.locator(`[data-testid="space-view"][data-space-id="${spaceId}"][data-state="loaded"] [data-testid="space-archived"]`)
+        .waitFor({ state: 'visible' });
+      await admin.locator(`[data-testid="space-item"][data-id="${spaceId}"][data-archived="true"]`).waitFor({ state: 'visible' });
+      await byTestId(admin, 'space-thread-link').filter({ hasText: '二番目' }).click();
+      await admin.locator('#posts[data-state="loaded"]').waitFor({ state: 'attached' });
+      assert.match(await byTestId(admin, 'post-disabled').textContent(), /アーカイブ/);
+
+      assert.deepEqual(admin.carelinkErrors, [], 'no script errors');
+    } finally {
+      await admin.context().close();
+    }
+  });
