@@ -11,8 +11,9 @@ one row per route and body, so a route added later is one more row):
 * the outsiders 中村 (police) and 伊藤 (care worker, care provider) get 404,
   exactly the answer (status, code, message) of an id that does not exist,
   with no trace of the space's name or content;
-* a person of another tenant (a second municipality with its own tenant
-  admin) gets the same, sees none of the spaces and finds nothing;
+* people of another tenant (a second municipality: its tenant admin, and
+  a care manager it invited) get the same, see none of the spaces and find
+  nothing; that tenant's own space is likewise invisible here;
 * an identity of another tenant signed with the services' key and sent
   straight to records (same user, organisation and profession as 田中, only
   the tenant differs) gets the same;
@@ -236,6 +237,11 @@ def check_search(f, problems, who, session):
 
 def check_space_lists(f, problems, who, session, admin=False):
     paths = [API + "/spaces"] + ([API + "/spaces?all=1"] if admin else [])
+    if not admin:
+        r = session.request("GET", API + "/spaces?all=1")
+        if r.status != 403 or r.error_code() != "forbidden" or leaks(r, f, []):
+            problems.append("%s: GET /spaces?all=1: expected 403 forbidden, got %s"
+                            % (who, r.describe()))
     for path in paths:
         r = session.request("GET", path)
         if r.status != 200:
@@ -308,6 +314,11 @@ def other_tenant(f, problems):
     matrix("other tenant's admin", lambda m, p, b: send(admin, m, p, b), f, problems)
     check_search(f, problems, "other tenant's admin", admin)
     check_space_lists(f, problems, "other tenant's admin", admin, admin=True)
+    # a care manager there: the very profession this tenant's space admits
+    cm = w.tenant_member(t, "ws-acl-cm", profession="care_manager")
+    matrix("other tenant's care manager", lambda m, p, b: send(cm, m, p, b), f, problems)
+    check_search(f, problems, "other tenant's care manager", cm)
+    check_space_lists(f, problems, "other tenant's care manager", cm)
     # and the other way round: its own space is invisible to this tenant
     word_b = w.jp_word(12)
     sp = w.create_space(admin, "他市 %s" % word_b, "他市の掲示板 %s" % word_b)

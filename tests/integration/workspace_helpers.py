@@ -140,6 +140,14 @@ def other_tenant(label):
     return admin_helpers.Tenant(label)
 
 
+def tenant_member(tenant, label, org_index=1, profession="care_manager"):
+    """A person of tenant invited by its admin through the API (POST
+    /invitations, then accepting it); their logged-in Session."""
+    import admin_helpers
+    return admin_helpers.new_user(tenant.admin, tenant.org(org_index), label,
+                                  profession=profession)
+
+
 # --------------------------------------------------------------------------
 # checks
 
