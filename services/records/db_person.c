@@ -50,10 +50,7 @@ int rec_db_person_members(struct cl_pg *pg, const char *tenant_id, const char *s
 		" '[]')::text"
 		" FROM spaces s JOIN people pe ON pe.tenant_id = s.tenant_id"
 		" WHERE s.tenant_id = $1 AND s.id = $2::uuid AND pe.active"
-		" AND ((cardinality(s.visible_professions) = 0"
-		" AND cardinality(s.visible_organisations) = 0)"
-		" OR pe.profession = ANY (s.visible_professions)"
-		" OR pe.organisation_id = ANY (s.visible_organisations))"
+		" AND " REC_SQL_PERSON_SEES
 		" AND ($3::text IS NULL OR strpos(lower(pe.display_name), lower($3)) > 0)",
 		3, p);
 	if (rc < 0)

@@ -11,22 +11,17 @@
 #define MS(col) "floor(extract(epoch FROM " col ") * 1000)::bigint"
 
 /* Columns and joins of a post p with its thread t and space s visible to
- * the caller ($1..$5 as REC_SQL_WHO_PARAMS, $6 the post id). */
+ * the caller ($1..$5 as REC_SPACE_WHO_PARAMS, $6 the post id). */
 #define POST_REF_SQL                                                           \
 	"SELECT p.id, coalesce(p.parent_id::text, ''), p.thread_id, p.space_id," \
 	" p.author_id, p.author_name, p.author_organisation_id,"              \
 	" p.author_organisation_name, p.body, s.name, t.title, p.mentions,"   \
 	" to_json(s.visible_professions), to_json(s.visible_organisations),"  \
-	" p.deleted_at IS NOT NULL, t.closed, s.archived, " REC_SQL_CAN_ADMIN "," \
+	" p.deleted_at IS NOT NULL, t.closed, s.archived, " REC_SQL_SPACE_ADMIN "," \
 	" " MS("coalesce(p.edited_at, p.created_at)")                          \
 	" FROM posts p JOIN threads t ON t.id = p.thread_id"                   \
 	" JOIN spaces s ON s.id = p.space_id"                                  \
 	" WHERE p.id = $6::uuid AND p.tenant_id = $1 AND " REC_SQL_SPACE_VISIBLE
-
-const char *rec_who_admin(const struct cl_identity *who)
-{
-	return cl_identity_has_role(who, "tenant_admin") ? "true" : "false";
-}
 
 /* our own SQL's JSON text as a value; anything else is a bug */
 static json_t *json_of(const char *text)
@@ -60,7 +55,7 @@ void rec_post_ref_release(struct rec_post_ref *p)
 int rec_db_post_find(struct cl_pg *pg, const struct cl_identity *who, const char *post_id,
 		     bool lock, struct rec_post_ref *out)
 {
-	const char *p[6] = {REC_SQL_WHO_PARAMS(who, rec_who_admin(who)), post_id};
+	const char *p[6] = {REC_SPACE_WHO_PARAMS(who), post_id};
 	PGresult *res;
 	int rc = cl_pg_exec(pg, &res,
 			    lock ? POST_REF_SQL " FOR UPDATE OF p FOR SHARE OF t, s" : POST_REF_SQL,
@@ -98,10 +93,10 @@ int rec_db_post_find(struct cl_pg *pg, const struct cl_identity *who, const char
 int rec_db_post_json(struct cl_pg *pg, const struct cl_identity *who, const char *post_id,
 		     json_t **out)
 {
-	const char *p[6] = {REC_SQL_WHO_PARAMS(who, rec_who_admin(who)), post_id};
+	const char *p[6] = {REC_SPACE_WHO_PARAMS(who), post_id};
 	PGresult *res;
 	int rc = cl_pg_exec(pg, &res,
-			    "SELECT rec_post_json(p, $4, " REC_SQL_CAN_ADMIN ","
+			    "SELECT rec_post_json(p, $4, " REC_SQL_SPACE_ADMIN ","
 			    " NOT t.closed AND NOT s.archived, s.archived,"
 			    " " REC_SQL_AUDIENCE("p.author_id") ")"
 			    " FROM posts p JOIN threads t ON t.id = p.thread_id"
@@ -122,7 +117,7 @@ int rec_db_post_json(struct cl_pg *pg, const struct cl_identity *who, const char
 int rec_db_post_thread_head(struct cl_pg *pg, const struct cl_identity *who,
 			    const char *thread_id, json_t **thread, json_t **space)
 {
-	const char *p[6] = {REC_SQL_WHO_PARAMS(who, rec_who_admin(who)), thread_id};
+	const char *p[6] = {REC_SPACE_WHO_PARAMS(who), thread_id};
 	PGresult *res;
 	int rc = cl_pg_exec(
 		pg, &res,
@@ -130,7 +125,7 @@ int rec_db_post_thread_head(struct cl_pg *pg, const struct cl_identity *who,
 		" 'title', t.title, 'position', t.position, 'closed', t.closed,"
 		" 'post_count', st.n, 'last_post_at', rec_time(st.last)),"
 		" jsonb_build_object('id', s.id, 'name', s.name, 'archived', s.archived,"
-		" 'can_admin', " REC_SQL_CAN_ADMIN ")"
+		" 'can_admin', " REC_SQL_SPACE_ADMIN ")"
 		" FROM threads t JOIN spaces s ON s.id = t.space_id,"
 		" LATERAL (SELECT count(*) AS n, max(created_at) AS last FROM posts"
 		" WHERE thread_id = t.id AND parent_id IS NULL AND deleted_at IS NULL) st"
@@ -153,11 +148,11 @@ int rec_db_post_list(struct cl_pg *pg, const struct cl_identity *who, const char
 {
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", limit + 1);
-	const char *p[8] = {REC_SQL_WHO_PARAMS(who, rec_who_admin(who)), thread_id, before, lim};
+	const char *p[8] = {REC_SPACE_WHO_PARAMS(who), thread_id, before, lim};
 	PGresult *res;
 	int rc = cl_pg_exec(
 		pg, &res,
-		"SELECT rec_post_json(p, $4, " REC_SQL_CAN_ADMIN ","
+		"SELECT rec_post_json(p, $4, " REC_SQL_SPACE_ADMIN ","
 		" NOT t.closed AND NOT s.archived, s.archived,"
 		" " REC_SQL_AUDIENCE("p.author_id") ")"
 		" FROM (SELECT * FROM posts q WHERE q.tenant_id = $1 AND q.thread_id = $6::uuid"

@@ -10,7 +10,7 @@ int rec_db_search(struct cl_pg *pg, const struct cl_identity *who,
 {
 	char lim[16];
 	snprintf(lim, sizeof lim, "%d", q->limit + 1);
-	const char *p[14] = {REC_SQL_WHO_PARAMS(who, rec_who_admin(who)), q->pattern,
+	const char *p[14] = {REC_SPACE_WHO_PARAMS(who), q->pattern,
 			     q->space_id, q->thread_id, q->author_id, q->from, q->to,
 			     q->cursor_us, q->cursor_id, lim};
 	PGresult *res;
@@ -18,7 +18,7 @@ int rec_db_search(struct cl_pg *pg, const struct cl_identity *who,
 	 * dates are days in Asia/Tokyo, both ends inclusive */
 	int rc = cl_pg_exec(
 		pg, &res,
-		"SELECT json_build_object('post', rec_post_json(p, $4, " REC_SQL_CAN_ADMIN ","
+		"SELECT json_build_object('post', rec_post_json(p, $4, " REC_SQL_SPACE_ADMIN ","
 		" NOT t.closed AND NOT s.archived, s.archived,"
 		" " REC_SQL_AUDIENCE("p.author_id") "),"
 		" 'space', json_build_object('id', s.id, 'name', s.name),"

@@ -20,26 +20,13 @@
 #define REC_SEARCH_LIMIT_MAX 100
 #define REC_SEARCH_QUERY_MAX 200
 
-/* SQL fragments for statements whose parameters $1..$5 are the caller's
- * tenant, profession, organisation, user id and whether the caller is a
- * tenant_admin ("true"/"false"), with the space aliased s (see
- * REC_SQL_SPACE_VISIBLE in records.h). */
-#define REC_SQL_CAN_ADMIN "($4 = ANY (s.admins) OR $5::boolean)"
-#define REC_SQL_WHO_PARAMS(who, admin)                                         \
-	(who)->tenant, (who)->profession, (who)->organisation, (who)->user, (admin)
-/* A person pe (a row of people) may see space s. */
-#define REC_SQL_PERSON_SEES                                                    \
-	"((cardinality(s.visible_professions) = 0"                             \
-	" AND cardinality(s.visible_organisations) = 0)"                       \
-	" OR pe.profession = ANY (s.visible_professions)"                      \
-	" OR pe.organisation_id = ANY (s.visible_organisations))"
+/* Statements take the caller as $1..$5 (REC_SPACE_WHO_PARAMS, spaces.h) and
+ * use REC_SQL_SPACE_VISIBLE and REC_SQL_SPACE_ADMIN with the space as s. */
 /* The audience of a post by author (an SQL expression) in space s: active
  * people who may see the space, without the author. */
 #define REC_SQL_AUDIENCE(author)                                               \
 	"(SELECT count(*)::int FROM people pe WHERE pe.tenant_id = s.tenant_id" \
 	" AND pe.active AND pe.user_id <> " author " AND " REC_SQL_PERSON_SEES ")"
-/* rec_who_admin() - "true" when who is a tenant_admin, else "false". */
-const char *rec_who_admin(const struct cl_identity *who);
 
 /* ---- HTTP handlers (one file each) ---- */
 

@@ -49,6 +49,13 @@ struct rec_app {
 	" OR $2 = ANY (s.visible_professions)"                                 \
 	" OR $3 = ANY (s.visible_organisations))"
 
+/* A person pe (a row of people) may see space s. */
+#define REC_SQL_PERSON_SEES                                                    \
+	"((cardinality(s.visible_professions) = 0"                             \
+	" AND cardinality(s.visible_organisations) = 0)"                       \
+	" OR pe.profession = ANY (s.visible_professions)"                      \
+	" OR pe.organisation_id = ANY (s.visible_organisations))"
+
 /* Route tables of the two halves of the service, joined by main.c. */
 extern const struct cl_http_route rec_routes_spaces[]; /* space_routes.c */
 extern const struct cl_http_route rec_routes_posts[];  /* post_routes.c */
