@@ -17,7 +17,9 @@ that post. Then:
   post_edited (who had confirmed), mention (a mention the edit added);
   never the actor's own;
 * the outsiders' feeds hold none of them;
-* the notifications of a deleted post vanish from the feeds.
+* the notifications of a deleted post vanish from the feeds;
+* narrowing a space's readers takes its notifications, posts and search
+  hits away from the people taken out at once.
 """
 
 import os
@@ -220,8 +222,36 @@ def test():
         leak = [x for x in feeds[n] if w.mentions_any(x, ids + [word])]
         if leak:
             problems.append("outsider %s was notified: %r" % (n, leak))
+    narrowing(s, marks, word, problems)
     if problems:
         ct.fail("%d event problems:\n  %s" % (len(problems), "\n  ".join(problems)))
+
+
+def narrowing(s, marks, word, problems):
+    """A space open to everyone, then narrowed to care managers: 伊藤 (care
+    worker) saw its post's notification and loses it, with the post, at
+    once; 田中 keeps hers."""
+    sp = w.create_space(s["suzuki"], "公開→限定 %s" % word, "")
+    th = w.add_thread(s["suzuki"], sp["id"], "連絡 %s" % word)
+    w.wait_member(s["suzuki"], sp["id"], w.uid("ito"))
+    p = w.create_post(s["kato"], th["id"], "まだ公開 %s" % word)
+    for n in ("ito", "tanaka"):
+        w.wait_feed(s[n], marks[n], w.about(p["id"], "post"), "post of the open space")
+    w.expect(w.patch_space(s["suzuki"], sp["id"],
+                           visibility={"professions": ["care_manager"], "organisations": []}),
+             200, "narrowing the space to care managers")
+    try:
+        w.wait_feed_count(s["ito"], marks["ito"], w.about(p["id"]), 0,
+                          "notifications of the narrowed space's post")
+    except ct.TestFailure as e:
+        problems.append(str(e))
+    r = s["ito"].request("GET", API + "/posts/" + p["id"])
+    if r.status != 404:
+        problems.append("伊藤 reads a post of the narrowed space: %s" % r.describe())
+    if p["id"] in w.search_ids(s["ito"], q=word):
+        problems.append("伊藤 still finds the narrowed space's post")
+    if not [n for n in w.feed_since(s["tanaka"], marks["tanaka"]) if w.about(p["id"])(n)]:
+        problems.append("田中 (care manager) lost the notification of the narrowed space")
 
 
 def json_dump(items):
