@@ -238,24 +238,29 @@ def enrol(s):
 def login_demo(name):
     """A logged-in AuthSession of demo user name that also works when the
     person must use two-factor: enrolled at the first login, with the secret
-    kept under $CARELINK_VAR/auth-totp/ for later logins (other test
-    processes included)."""
+    kept in the shared store (totp_store.py) for later logins, in this and
+    other test processes and in the browser tests."""
+    import totp_store
     u = dict(ct.seed_user(name))
     u["password"] = demo_password()
-    path = os.path.join(ct.var_dir(), "auth-totp", u["email"])
-    secret = None
-    if os.path.exists(path):
-        with open(path, encoding="utf-8") as f:
-            secret = f.read().strip()
-    code = fresh_code(secret)[0] if secret else None
-    s = login(u, totp=code)
-    s.totp_secret = secret
-    if s.user.get("totp_required") and not s.user.get("totp_enabled"):
-        enrol(s)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(s.totp_secret)
-    return s
+    email = u["email"]
+    for attempt in range(3):
+        secret = totp_store.secret(email)
+        code = None
+        if secret:
+            step = totp_store.next_step(email)
+            _used[secret] = max(_used.get(secret, -2), step)
+            code = hotp(secret, step)
+        r = login_request(email, u["password"], code)
+        if r.status == 401 and secret and r.error_code() == "totp_invalid" and attempt < 2:
+            continue  # a step another process used without recording it
+        s = session_from(r)
+        s.totp_secret = secret
+        if s.user.get("totp_required") and not s.user.get("totp_enabled"):
+            enrol(s)
+            totp_store.remember(email, s.totp_secret, _used.get(s.totp_secret))
+        return s
+    ct.fail("could not log in as %s" % name)
 
 
 # --------------------------------------------------------------------------

@@ -1,10 +1,7 @@
 """Helpers shared by the people directory, profile, photo and API token
 tests (test_people_*.py, test_tokens_*.py). Built on carelink_test."""
 
-import base64
 import glob
-import hashlib
-import hmac
 import http.client
 import json
 import os
@@ -30,29 +27,24 @@ SECRET_RE = re.compile(r"^clk_[A-Za-z0-9_-]{43}$")
 # logging in
 
 
-def _totp(secret_b32, at=None, step=30, digits=6):
-    """RFC 6238 code (HMAC-SHA1) of a base32 secret."""
-    key = base64.b32decode(secret_b32.upper() + "=" * (-len(secret_b32) % 8))
-    counter = int((at if at is not None else time.time()) // step)
-    mac = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    off = mac[-1] & 0x0F
-    code = (struct.unpack(">I", mac[off:off + 4])[0] & 0x7FFFFFFF) % (10 ** digits)
-    return "%0*d" % (digits, code)
-
-
 def login(name):
     """A logged-in ct.Session for demo user name. Roles that must use
     two-factor (tenant_admin) answer 401 totp_required; the code is then
-    made from the user's TOTP secret in seed.json when it has one."""
+    made from the secret kept in the shared store (totp_store.py),
+    enrolled first when nobody has yet."""
     u = ct.seed_user(name)
     password = ct.seed()["password"]
     s = ct.Session()
     r = s.request("POST", API + "/login", json_body={"email": u["email"], "password": password})
     if r.status == 401 and r.error_code() == "totp_required":
-        secret = u.get("totp_secret")
-        ct.check(secret, "login as %s: two-factor is required and seed.json holds no "
-                 "totp_secret for this user" % name)
-        s.login_totp = _totp(secret)
+        import auth_helpers
+        import totp_store
+        secret = totp_store.secret(u["email"])
+        if not secret:
+            auth_helpers.login_demo(name)  # enrols and keeps the secret
+            secret = totp_store.secret(u["email"])
+        ct.check(secret, "login as %s: two-factor is required and no secret was kept" % name)
+        s.login_totp = auth_helpers.hotp(secret, totp_store.next_step(u["email"]))
         r = s.request("POST", API + "/login", json_body={
             "email": u["email"], "password": password, "totp": s.login_totp})
     if r.status != 200:

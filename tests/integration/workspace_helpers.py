@@ -5,10 +5,10 @@ CSRF token), as services/records/API.md describes them.
 
 * People: demo users log in with the demo password; those who must use
   two-factor (tenant admins, doctors, police, fire) enrol at their first
-  login and keep the secret under $CARELINK_VAR/auth-totp/ (shared with the
-  authentication tests' login_demo), together with the last code step used
-  (workspace-totp-steps/), so that test processes run one after another
-  never offer a code the gateway has already accepted.
+  login (auth_helpers.login_demo) and keep the secret, with the last code
+  step used, in the store every test shares (totp_store.py), so that test
+  processes run one after another never offer a code the gateway has
+  already accepted.
 * A second tenant: no API creates a municipality, so the tenant row and the
   invitation of its first tenant admin are put into the gateway's database
   exactly as the administration tests do (admin_helpers.Tenant); everything
@@ -29,7 +29,6 @@ import struct
 import sys
 import time
 import urllib.parse
-import uuid
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -52,75 +51,22 @@ def seed_org(kind):
     ct.fail("no demo organisation of kind %s" % kind)
 
 
-def _step_path(email):
-    return os.path.join(ct.var_dir(), "workspace-totp-steps", email)
-
-
-def _last_step(email):
-    try:
-        with open(_step_path(email), encoding="utf-8") as f:
-            return int(f.read().strip())
-    except (OSError, ValueError):
-        return -1
-
-
-def _remember_step(email, step):
-    os.makedirs(os.path.dirname(_step_path(email)), exist_ok=True)
-    with open(_step_path(email), "w", encoding="utf-8") as f:
-        f.write(str(step))
-
-
-def _code_for(email, secret):
-    """A code of a step after the last one used for this person, within one
-    step of now (waiting for the clock when those are used up)."""
-    deadline = time.monotonic() + 70
-    while True:
-        now = ah.now_step()
-        step = max(now - 1, _last_step(email) + 1, ah._used.get(secret, -2) + 1)
-        if step <= now + 1:
-            _remember_step(email, step)
-            ah._used[secret] = step
-            return ah.hotp(secret, step)
-        ct.check(time.monotonic() < deadline, "no fresh two-factor step for %s" % email)
-        time.sleep(0.5)
-
-
 _sessions = {}
 
 
 def login(name):
     """A logged-in session (auth_helpers.AuthSession) of demo user name,
-    enrolling two-factor where the person must use it. One session per
-    person and process."""
+    enrolling two-factor where the person must use it (the secret is kept
+    in the store every test shares, totp_store.py). One session per person
+    and process."""
     if name in _sessions:
         return _sessions[name]
     u = ct.seed_user(name)
-    email, password = u["email"], ct.seed()["password"]
-    path = os.path.join(ct.var_dir(), "auth-totp", email)
-    for attempt in range(3):
-        secret = None
-        if os.path.exists(path):
-            with open(path, encoding="utf-8") as f:
-                secret = f.read().strip() or None
-        code = _code_for(email, secret) if secret else None
-        r = ah.login_request(email, password, code)
-        if r.status == 401 and secret and r.error_code() == "totp_invalid" and attempt < 2:
-            # another process used this step: the next one will do
-            _remember_step(email, ah.now_step() + 1)
-            continue
-        s = ah.session_from(r)
-        s.totp_secret = secret
-        if s.user.get("totp_required") and not s.user.get("totp_enabled"):
-            ah.enrol(s)
-            _remember_step(email, ah._used.get(s.totp_secret, ah.now_step()))
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(s.totp_secret)
-        ct.check_eq(s.user.get("id"), u["id"], "the person logged in as %s" % name)
-        s.name = name
-        _sessions[name] = s
-        return s
-    ct.fail("could not log in as %s" % name)
+    s = ah.login_demo(name)
+    ct.check_eq(s.user.get("id"), u["id"], "the person logged in as %s" % name)
+    s.name = name
+    _sessions[name] = s
+    return s
 
 
 def uid(name):

@@ -102,6 +102,7 @@ static void test_outbox_event_is_published_by_the_relay(void **state)
 	json_object_set_new(e, "display_name", json_string("試験 太郎"));
 	json_object_set_new(e, "roles", json_pack("[s]", "member"));
 	json_object_set_new(e, "active", json_true());
+	json_object_set_new(e, "organisation_name", json_string("試験事業所"));
 	struct add_arg a = {e, user};
 	struct cl_pg pg;
 	cl_pg_open(&pg, cl_cfg_get(&cfg, "pg.conninfo", ""));

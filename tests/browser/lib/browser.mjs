@@ -6,7 +6,6 @@
 // scripts/up writes to var/url).
 
 import { chromium } from 'playwright-core';
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,17 +158,17 @@ export async function enrolTotp(page, email) {
   return secret;
 }
 
-// Two-factor secrets this harness enrolled, per system (base URL) and email,
-// with the last time step used: the gateway refuses a code of a step already
-// used, so the next code waits for a new step. Kept in files (one per person,
-// so test files running at once never overwrite each other's) so that later
-// test files, in other processes, can log in as the same person.
+// Two-factor secrets enrolled by any test of this system, with the last
+// time step used: the gateway refuses a code of a step already used, so the
+// next code waits for a new step. The integration tests keep theirs in the
+// same files (tests/integration/totp_store.py): one JSON file per person,
+// {email, secret, lastStep}, under $CARELINK_VAR/test-totp/, so that every
+// later test, in any process, can log in as the same person.
 function storeFile(email) {
-  const dir = process.env.CARELINK_VAR ? join(process.env.CARELINK_VAR, 'browser-totp')
-    : join(tmpdir(), 'carelink-browser-totp');
+  const dir = process.env.CARELINK_VAR ? join(process.env.CARELINK_VAR, 'test-totp')
+    : join(tmpdir(), 'carelink-test-totp');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tag = createHash('sha256').update(`${baseUrl()} ${email.toLowerCase()}`).digest('hex').slice(0, 24);
-  return join(dir, `${tag}.json`);
+  return join(dir, `${email.toLowerCase()}.json`);
 }
 
 function readEntry(email) {
