@@ -22,7 +22,7 @@ die() { echo "fuzz: $*" >&2; exit 1; }
 mkdir -p "$WORK/obj" "$WORK/artifacts"
 # library sources the targets use: no PostgreSQL, no Kafka
 LIB_SOURCES=(util log err metrics json identity http http_address http_page avro_alloc avro_canonical avro_check
-             avro_decode avro_encode avro_error avro_fingerprint avro_registry)
+             avro_decode avro_encode avro_error avro_fingerprint avro_registry avro_resolve)
 PKGS="jansson libsodium libmicrohttpd avro-c"
 CFLAGS=(-g -O1 -std=gnu17 -fno-omit-frame-pointer -fno-sanitize-recover=undefined
         -I"$ROOT/lib/include" -I"$ROOT/lib/src" $(pkg-config --cflags $PKGS))
