@@ -23,7 +23,7 @@ PACKAGES=(
     libjansson-dev libcurl4-openssl-dev libsodium-dev libcmocka-dev
     nettle-dev libqrencode-dev clang libclang-rt-14-dev openssl
     postgresql postgresql-contrib
-    kcat chromium python3 python3-avro libxml2-utils curl
+    kcat chromium python3 python3-avro python3-icalendar libxml2-utils curl
 )
 # Debian's nodejs/npm only when the machine has no node/npm of its own
 # (it may carry a newer node from elsewhere).
