@@ -212,6 +212,10 @@ static void test_registry_lookup(void **state)
 		"carelink.posts.PostDeleted",
 		"carelink.posts.CommentAdded",
 		"carelink.posts.PostConfirmed",
+		"carelink.directory.AppRecordCreated",
+		"carelink.directory.AppRecordUpdated",
+		"carelink.directory.AppRecordDeleted",
+		"carelink.directory.EventReminderDue",
 	};
 	struct cl_avro_schema_info info, again;
 	const size_t n = sizeof(names) / sizeof(names[0]);
