@@ -1,20 +1,23 @@
-/* main.c - carelink-records: spaces, threads and posts; wiring only */
+/* main.c - carelink-records: spaces, threads, posts and apps; wiring only */
 #include "records.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-/* the route tables of spaces and posts joined into one; NULL-terminated */
+/* the route tables of the service's parts joined into one; NULL-terminated */
 static struct cl_http_route *routes_join(void)
 {
-	const struct cl_http_route *tables[] = {rec_routes_spaces, rec_routes_posts};
+	const struct cl_http_route *tables[] = {rec_routes_spaces, rec_routes_posts,
+						rec_routes_apps, rec_routes_imports,
+						rec_routes_events};
+	const size_t n_tables = sizeof tables / sizeof tables[0];
 	size_t n = 0;
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < n_tables; i++)
 		for (const struct cl_http_route *r = tables[i]; r->method; r++)
 			n++;
 	struct cl_http_route *all = cl_xcalloc(n + 1, sizeof *all);
 	size_t k = 0;
-	for (size_t i = 0; i < 2; i++)
+	for (size_t i = 0; i < n_tables; i++)
 		for (const struct cl_http_route *r = tables[i]; r->method; r++)
 			all[k++] = *r;
 	return all;
@@ -36,6 +39,8 @@ int main(int argc, char **argv)
 		rc = rec_seed_demo(&app);
 		if (rc == 0)
 			rc = rec_seed_demo_posts(&app);
+		if (rc == 0)
+			rc = rec_seed_demo_apps(&app);
 		goto out;
 	}
 	/* the people copy: its consumer thread has a connection of its own */
@@ -47,11 +52,21 @@ int main(int argc, char **argv)
 	rc = cl_consumer_start(&app.people);
 	if (rc < 0)
 		goto out_consumer;
+	rc = rec_imports_start(&app);
+	if (rc < 0)
+		goto out_consumer;
+	rc = rec_reminders_start(&app);
+	if (rc < 0)
+		goto out_imports;
 	routes = routes_join();
 	rc = cl_service_serve(&svc, routes, &app, false);
 	if (rc < 0)
-		goto out_consumer;
+		goto out_reminders;
 	rc = cl_service_run(&svc);
+out_reminders:
+	rec_reminders_stop(&app);
+out_imports:
+	rec_imports_stop(&app);
 out_consumer:
 	cl_consumer_close(&app.people);
 out_pg:

@@ -30,6 +30,8 @@ struct rec_app {
 	struct cl_service *svc;     /* borrowed: pool, schemas, configuration */
 	struct cl_consumer people;  /* carelink.identity -> people (people_consumer.c) */
 	struct cl_pg people_pg;     /* used only by the people consumer's thread */
+	struct rec_imports *imports;     /* CSV import workers (import_worker.c) */
+	struct rec_reminders *reminders; /* event reminder thread (event_reminder.c) */
 };
 
 /* ---- SQL: one function per statement ----
@@ -59,6 +61,9 @@ struct rec_app {
 /* Route tables of the two halves of the service, joined by main.c. */
 extern const struct cl_http_route rec_routes_spaces[]; /* space_routes.c */
 extern const struct cl_http_route rec_routes_posts[];  /* post_routes.c */
+extern const struct cl_http_route rec_routes_apps[];   /* app_routes.c */
+extern const struct cl_http_route rec_routes_imports[]; /* import_routes.c */
+extern const struct cl_http_route rec_routes_events[]; /* event_routes.c */
 
 /* rec_seed_demo() - insert the spaces and threads of tools/demo/seed.json
  * under the service home; running it again changes nothing (seed_demo.c).
@@ -67,8 +72,15 @@ int rec_seed_demo(struct rec_app *app);
 /* rec_seed_demo_posts() - the demo posts of tools/demo/seed.json, after
  * rec_seed_demo(); idempotent (seed_posts.c). */
 int rec_seed_demo_posts(struct rec_app *app);
+/* rec_seed_demo_apps() - the demo facility directory and event calendar
+ * (tools/demo/facilities.json, events.json), after the posts; idempotent
+ * (seed_apps.c). */
+int rec_seed_demo_apps(struct rec_app *app);
 
 #include "spaces.h"
 #include "posts.h"
+#include "apps.h"
+#include "imports.h"
+#include "events.h"
 
 #endif
