@@ -4,10 +4,23 @@
 #define REC_EVENTS_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct rec_app;
 struct cl_pg;
 struct cl_identity;
+
+/* Schema of the reminder event (topic carelink.directory, key: record id). */
+#define REC_TOPIC_DIRECTORY_EVENTS "carelink.directory"
+#define REC_EVENT_REMINDER_DUE "carelink.directory.EventReminderDue"
+
+/* Defaults of records.reminder_interval_s and records.reminder_lead_hours. */
+#define REC_REMINDER_INTERVAL_S 15
+#define REC_REMINDER_LEAD_HOURS 24
+/* The feed holds events that start at most this many days ago. */
+#define REC_ICAL_PAST_DAYS 90
 
 /* rec_event_registration_json() - the "registration" object of an event
  * record for who ({"count","capacity","full","registered","open"}), or NULL
@@ -21,5 +34,70 @@ json_t *rec_event_registration_json(struct cl_pg *pg, const struct cl_identity *
 int rec_reminders_start(struct rec_app *app);
 /* rec_reminders_stop() - stop that thread and free app->reminders. */
 void rec_reminders_stop(struct rec_app *app);
+
+/* ---- HTTP handlers (one file each) ---- */
+
+/* POST /v1/events/:id/registration (event_register.c) */
+enum MHD_Result rec_event_register(struct cl_http_req *req);
+/* DELETE /v1/events/:id/registration (event_unregister.c) */
+enum MHD_Result rec_event_unregister(struct cl_http_req *req);
+/* GET /v1/events/:id/registrations (event_registrations.c) */
+enum MHD_Result rec_event_registrations(struct cl_http_req *req);
+/* GET /v1/calendar.ics (event_calendar.c) */
+enum MHD_Result rec_event_calendar(struct cl_http_req *req);
+
+/* ---- the iCalendar writer (RFC 5545; ical_line.c, ical_calendar.c) ----
+ *
+ * Pure: no database, no clock. Lines end in CRLF and are folded at 75
+ * octets (a continuation line starts with one space, which counts) without
+ * splitting a UTF-8 character. */
+
+struct rec_ical {
+	char *data;  /* owned, NUL-terminated; NULL until the first write */
+	size_t len, cap;
+};
+
+/* rec_ical_init() - an empty output; allocates nothing. */
+void rec_ical_init(struct rec_ical *ic);
+/* rec_ical_release() - free the output; ic is empty afterwards. */
+void rec_ical_release(struct rec_ical *ic);
+/* rec_ical_line() - append "<name>:<value>" (both copied as they are;
+ * value may be NULL for "") folded, with CRLF. name may carry parameters
+ * ("DTSTART;TZID=Asia/Tokyo"). */
+void rec_ical_line(struct rec_ical *ic, const char *name, const char *value);
+/* rec_ical_text() - the same with value escaped as TEXT (see below). */
+void rec_ical_text(struct rec_ical *ic, const char *name, const char *value);
+/* rec_ical_escape() - value as an RFC 5545 TEXT: "\" ";" "," escaped with
+ * a backslash, a line break (CRLF, CR or LF) as "\n", other control
+ * characters but tab dropped. Returns a malloc'd string the caller frees. */
+char *rec_ical_escape(const char *value);
+/* rec_ical_param() - value as a quoted parameter value ("..."): DQUOTE
+ * and control characters dropped. malloc'd, caller frees. */
+char *rec_ical_param(const char *value);
+/* rec_ical_local() - ms (UTC) as Asia/Tokyo local time "YYYYMMDDTHHMMSS"
+ * (no daylight saving, +0900 since 1951). Returns out. */
+char *rec_ical_local(int64_t ms, char out[20]);
+/* rec_ical_utc() - ms as "YYYYMMDDTHHMMSSZ". Returns out. */
+char *rec_ical_utc(int64_t ms, char out[20]);
+
+/* One VEVENT; every string borrowed, NULL or "" for none. */
+struct rec_ical_event {
+	const char *id;            /* record id: UID "<id>@carelink" */
+	int64_t starts_ms;         /* UTC */
+	int64_t ends_ms;           /* 0: none (starts + 1 hour) */
+	int64_t stamp_ms;          /* DTSTAMP */
+	int64_t modified_ms;       /* LAST-MODIFIED */
+	long sequence;             /* number of changes */
+	const char *title, *place, *description, *kind;
+	const char *organiser_id, *organiser_name;
+};
+
+/* rec_ical_begin() - BEGIN:VCALENDAR, its properties (X-WR-CALNAME name)
+ * and the VTIMEZONE of Asia/Tokyo. */
+void rec_ical_begin(struct rec_ical *ic, const char *name);
+/* rec_ical_event() - one VEVENT of ev. */
+void rec_ical_event(struct rec_ical *ic, const struct rec_ical_event *ev);
+/* rec_ical_end() - END:VCALENDAR. */
+void rec_ical_end(struct rec_ical *ic);
 
 #endif
