@@ -14,12 +14,16 @@
 	"n.id, n.kind, n.title, n.body, n.link, n.actor_id, n.actor_name,"     \
 	" floor(extract(epoch FROM n.created_at) * 1000)::bigint"
 
-/* Who may see a row n (with sp, notify's copy of its space, joined by
- * NT_FEED_FROM): $1 tenant, $2 user, $3 profession, $4 organisation of the
- * reader. Empty identity fields never match a list entry. */
+/* Who may see a row n (with sp, notify's copy of its space, and ap, the
+ * copy of its app, joined by NT_FEED_FROM): $1 tenant, $2 user, $3
+ * profession, $4 organisation of the reader, $5 "true" when the reader is
+ * a tenant_admin (who reads every app). Empty identity fields never match a
+ * list entry. */
 #define NT_FEED_FROM                                                           \
 	" FROM notifications n LEFT JOIN spaces sp"                            \
-	" ON sp.tenant_id = n.tenant_id AND sp.space_id = n.space_id"
+	" ON sp.tenant_id = n.tenant_id AND sp.space_id = n.space_id"          \
+	" LEFT JOIN apps ap"                                                   \
+	" ON ap.tenant_id = n.tenant_id AND ap.app_id = n.app_id"
 #define NT_VISIBLE_TO_READER                                                   \
 	" n.tenant_id = $1 AND NOT n.withdrawn"                                \
 	" AND (n.exclude_user IS NULL OR n.exclude_user <> $2)"                \
@@ -32,7 +36,12 @@
 	"      OR (cardinality(sp.professions) = 0"                            \
 	"          AND cardinality(sp.organisations) = 0)"                     \
 	"      OR ($3 <> '' AND $3 = ANY (sp.professions))"                    \
-	"      OR ($4 <> '' AND $4 = ANY (sp.organisations)))"
+	"      OR ($4 <> '' AND $4 = ANY (sp.organisations)))"         \
+	" AND (ap.app_id IS NULL OR $5::boolean"                               \
+	"      OR (cardinality(ap.professions) = 0"                            \
+	"          AND cardinality(ap.organisations) = 0)"                     \
+	"      OR ($3 <> '' AND $3 = ANY (ap.professions))"                    \
+	"      OR ($4 <> '' AND $4 = ANY (ap.organisations)))"
 
 int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 {
@@ -40,12 +49,12 @@ int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 	char *professions = nt_array_text(n->audience_professions);
 	char *organisations = nt_array_text(n->audience_organisations);
 	char *excluded = nt_array_text(n->exclude_users);
-	const char *p[17] = {
+	const char *p[18] = {
 		n->tenant_id, n->source_event_id, n->kind, n->title, n->body,
 		n->link, n->actor_id, n->actor_name,
 		n->audience_everyone ? "true" : "false",
 		users, professions, organisations, n->exclude_user, excluded,
-		n->subject_id, n->post_id, n->space_id,
+		n->subject_id, n->post_id, n->space_id, n->app_id,
 	};
 	PGresult *res;
 	int rc = cl_pg_exec(
@@ -53,15 +62,15 @@ int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 		"INSERT INTO notifications (tenant_id, source_event_id, kind, title,"
 		" body, link, actor_id, actor_name, audience_everyone, audience_users,"
 		" audience_professions, audience_organisations, exclude_user,"
-		" exclude_users, subject_id, post_id, space_id)"
+		" exclude_users, subject_id, post_id, space_id, app_id)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean,"
 		" ARRAY(SELECT json_array_elements_text($10::json)),"
 		" ARRAY(SELECT json_array_elements_text($11::json)),"
 		" ARRAY(SELECT json_array_elements_text($12::json)), $13,"
-		" ARRAY(SELECT json_array_elements_text($14::json)), $15, $16, $17)"
+		" ARRAY(SELECT json_array_elements_text($14::json)), $15, $16, $17, $18)"
 		" ON CONFLICT (source_event_id, kind) DO NOTHING"
 		" RETURNING id, floor(extract(epoch FROM created_at) * 1000)::bigint",
-		17, p);
+		18, p);
 	free(users);
 	free(professions);
 	free(organisations);
@@ -119,6 +128,12 @@ static void append_items(const PGresult *res, json_t *items)
 		json_array_append_new(items, feed_item(res, i));
 }
 
+/* $5 of NT_VISIBLE_TO_READER */
+static const char *reader_admin(const struct cl_identity *who)
+{
+	return cl_identity_has_role(who, NT_ROLE_TENANT_ADMIN) ? "true" : "false";
+}
+
 static void int_text(int64_t v, char out[24])
 {
 	snprintf(out, 24, "%" PRId64, v);
@@ -130,15 +145,15 @@ int nt_db_notification_newest(struct cl_pg *pg, const struct cl_identity *who,
 	char b[24], l[24];
 	int_text(before, b);
 	int_text(limit, l);
-	const char *p[6] = {who->tenant, who->user, who->profession, who->organisation,
-			    before > 0 ? b : NULL, l};
+	const char *p[7] = {who->tenant, who->user, who->profession, who->organisation,
+			    reader_admin(who), before > 0 ? b : NULL, l};
 	PGresult *res;
 	int rc = cl_pg_exec(pg, &res,
 			    "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
 			    NT_VISIBLE_TO_READER
-			    " AND ($5::bigint IS NULL OR n.id < $5::bigint)"
-			    " ORDER BY n.id DESC LIMIT $6::int",
-			    6, p);
+			    " AND ($6::bigint IS NULL OR n.id < $6::bigint)"
+			    " ORDER BY n.id DESC LIMIT $7::int",
+			    7, p);
 	if (rc < 0)
 		return rc;
 	append_items(res, items);
@@ -153,16 +168,16 @@ int nt_db_notification_after(struct cl_pg *pg, const struct cl_identity *who,
 	int_text(after, a);
 	int_text(before, b);
 	int_text(limit, l);
-	const char *p[7] = {who->tenant, who->user, who->profession, who->organisation,
-			    a, before > 0 ? b : NULL, l};
+	const char *p[8] = {who->tenant, who->user, who->profession, who->organisation,
+			    reader_admin(who), a, before > 0 ? b : NULL, l};
 	PGresult *res;
 	int rc = cl_pg_exec(pg, &res,
 			    "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
 			    NT_VISIBLE_TO_READER
-			    " AND n.id > $5::bigint"
-			    " AND ($6::bigint IS NULL OR n.id < $6::bigint)"
-			    " ORDER BY n.id ASC LIMIT $7::int",
-			    7, p);
+			    " AND n.id > $6::bigint"
+			    " AND ($7::bigint IS NULL OR n.id < $7::bigint)"
+			    " ORDER BY n.id ASC LIMIT $8::int",
+			    8, p);
 	if (rc < 0)
 		return rc;
 	append_items(res, items);
@@ -175,13 +190,14 @@ int nt_db_notification_get(struct cl_pg *pg, const struct cl_identity *who,
 {
 	char i[24];
 	int_text(id, i);
-	const char *p[5] = {who->tenant, who->user, who->profession, who->organisation, i};
+	const char *p[6] = {who->tenant, who->user, who->profession, who->organisation,
+			    reader_admin(who), i};
 	PGresult *res;
 	*item = NULL;
 	int rc = cl_pg_exec(pg, &res,
 			    "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
-			    NT_VISIBLE_TO_READER " AND n.id = $5::bigint",
-			    5, p);
+			    NT_VISIBLE_TO_READER " AND n.id = $6::bigint",
+			    6, p);
 	if (rc < 0)
 		return rc;
 	if (PQntuples(res) == 1) {

@@ -1,5 +1,5 @@
-/* main.c - carelink-notify: wiring of configuration, the carelink.posts
- * consumer and the HTTP routes */
+/* main.c - carelink-notify: wiring of configuration, the consumer of
+ * carelink.posts and carelink.directory and the HTTP routes */
 #include "notify.h"
 
 static const struct cl_http_route nt_routes[] = {
@@ -8,7 +8,7 @@ static const struct cl_http_route nt_routes[] = {
 	{NULL, NULL, NULL, 0},
 };
 
-static const char *const nt_topics[] = {NT_TOPIC_POSTS, NULL};
+static const char *const nt_topics[] = {NT_TOPIC_POSTS, NT_TOPIC_DIRECTORY, NULL};
 
 int main(int argc, char **argv)
 {
@@ -24,7 +24,7 @@ int main(int argc, char **argv)
 	/* the consumer thread's own connection; it reconnects when needed */
 	cl_pg_open(&app.consumer_pg, cl_cfg_get(&svc.cfg, "pg.conninfo", ""));
 	rc = cl_consumer_open(&app.consumer, &svc.cfg, "notify", nt_topics, "earliest",
-			      nt_posts_consume, &app);
+			      nt_events_consume, &app);
 	if (rc < 0)
 		goto out_pg;
 	rc = cl_consumer_start(&app.consumer);

@@ -16,6 +16,7 @@
 #include "carelink/service.h"
 
 #define NT_TOPIC_POSTS "carelink.posts"
+#define NT_TOPIC_DIRECTORY "carelink.directory"
 #define NT_TOPIC_NOTIFICATIONS "carelink.notifications"
 #define NT_SCHEMA_SPACE_CHANGED "carelink.posts.SpaceChanged"
 #define NT_SCHEMA_POST_CREATED "carelink.posts.PostCreated"
@@ -23,14 +24,26 @@
 #define NT_SCHEMA_POST_DELETED "carelink.posts.PostDeleted"
 #define NT_SCHEMA_COMMENT_ADDED "carelink.posts.CommentAdded"
 #define NT_SCHEMA_POST_CONFIRMED "carelink.posts.PostConfirmed"
+#define NT_SCHEMA_APP_RECORD_CREATED "carelink.directory.AppRecordCreated"
+#define NT_SCHEMA_APP_RECORD_UPDATED "carelink.directory.AppRecordUpdated"
+#define NT_SCHEMA_APP_RECORD_DELETED "carelink.directory.AppRecordDeleted"
+#define NT_SCHEMA_EVENT_REMINDER_DUE "carelink.directory.EventReminderDue"
 #define NT_SCHEMA_NOTIFICATION_CREATED "carelink.notifications.NotificationCreated"
 /* inbox consumer name for events of carelink.posts */
 #define NT_INBOX_POSTS "notify.posts"
+/* inbox consumer name for events of carelink.directory */
+#define NT_INBOX_DIRECTORY "notify.directory"
+/* the key of the event calendar app (its texts speak of events) */
+#define NT_APP_KEY_EVENTS "events"
+/* the role that reads every app of its tenant */
+#define NT_ROLE_TENANT_ADMIN "tenant_admin"
 
 #define NT_FEED_LIMIT_DEFAULT 50
 #define NT_FEED_LIMIT_MAX 500
 /* code points of a post body kept in a notification */
 #define NT_BODY_MAX_CODEPOINTS 200
+/* code points of an app record's title kept in a notification's title */
+#define NT_RECORD_TITLE_MAX_CODEPOINTS 100
 
 /* notification kinds */
 #define NT_KIND_SPACE "space"
@@ -39,6 +52,10 @@
 #define NT_KIND_COMMENT "comment"
 #define NT_KIND_POST_EDITED "post_edited"
 #define NT_KIND_CONFIRMATION "confirmation"
+#define NT_KIND_APP_RECORD "app_record"
+#define NT_KIND_APP_RECORD_UPDATED "app_record_updated"
+#define NT_KIND_APP_RECORD_DELETED "app_record_deleted"
+#define NT_KIND_REMINDER "reminder"
 
 struct nt_app {
 	struct cl_service *svc;     /* borrowed */
@@ -68,9 +85,10 @@ struct nt_notification {
 	json_t *audience_organisations;
 	const char *exclude_user;        /* NULL: nobody */
 	json_t *exclude_users;           /* more users who must not see it */
-	const char *subject_id;          /* the post, comment or space it is about */
+	const char *subject_id;          /* the post, comment, space or app record */
 	const char *post_id;             /* the post of a post or comment subject */
 	const char *space_id;            /* NULL: not inside a space */
+	const char *app_id;              /* NULL: not about an app's record */
 };
 
 void nt_notification_release(struct nt_notification *n);
@@ -85,15 +103,28 @@ struct nt_space {
 	int64_t time;        /* event time, ms: an older event never overwrites */
 };
 
-/* What one event of carelink.posts does, all in one transaction: claim its
- * id in the inbox, update the copy of its space, withdraw notifications,
- * insert notifications (each with a NotificationCreated in the outbox). */
+/* The readers of an app as notify copies them (from every event of
+ * carelink.directory). Borrowed arrays. */
+struct nt_app_readers {
+	const char *tenant_id;
+	const char *app_id;
+	const json_t *professions;
+	const json_t *organisations;
+	int64_t time;        /* event time, ms: an older event never overwrites */
+};
+
+/* What one event of carelink.posts or carelink.directory does, all in one
+ * transaction: claim its id in the inbox, update the copy of its space or
+ * app, withdraw notifications, insert notifications (each with a
+ * NotificationCreated in the outbox). */
 #define NT_PLAN_NOTICES_MAX 2
 struct nt_plan {
+	const char *inbox;             /* inbox consumer name (NT_INBOX_*) */
 	const char *event_id;          /* borrowed from the event */
 	const char *tenant_id;
 	struct nt_space space;         /* space_id NULL: no copy to update */
-	const char *withdraw_id;       /* NULL, or the post/comment withdrawn */
+	struct nt_app_readers app;     /* app_id NULL: no copy to update */
+	const char *withdraw_id;       /* NULL, or the post/comment/record withdrawn */
 	struct nt_notification notices[NT_PLAN_NOTICES_MAX];
 	size_t n_notices;
 	int created;                   /* set by nt_plan_apply() */
@@ -123,6 +154,14 @@ int nt_post_deleted_plan(const json_t *ev, struct nt_plan *plan, char *reason,
 			 size_t reason_size);
 int nt_post_confirmed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
 			   size_t reason_size);
+int nt_app_record_created_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			       size_t reason_size);
+int nt_app_record_updated_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			       size_t reason_size);
+int nt_app_record_deleted_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			       size_t reason_size);
+int nt_event_reminder_due_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			       size_t reason_size);
 
 /* plan.c - what the planners share (pure: no database) */
 
@@ -130,13 +169,15 @@ int nt_post_confirmed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
  * empty. nt_event_text() - the same but "" is kept (names, bodies). */
 const char *nt_event_str(const json_t *ev, const char *key);
 const char *nt_event_text(const json_t *ev, const char *key);
+/* nt_string_array() - whether a is an array of non-empty strings. */
+bool nt_string_array(const json_t *a);
 /* nt_plan_begin() - set the plan's event id, tenant and the space copy
  * from the event's event_id, tenant_id, time, space_id and audience.
  * Returns 0 or CL_EINVAL with a reason. */
 int nt_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
 		  char *reason, size_t reason_size);
 /* nt_plan_notice() - the next notice of plan, zeroed, with tenant, source
- * event, kind, space and subject set; post_id may be NULL. */
+ * event, kind, space or app and subject set; post_id may be NULL. */
 struct nt_notification *nt_plan_notice(struct nt_plan *plan, const char *kind,
 				       const char *subject_id, const char *post_id);
 /* nt_notice_space_audience() - n is for every reader of plan's space: the
@@ -154,6 +195,24 @@ void nt_plan_mention(struct nt_plan *plan, const json_t *mentions, const char *s
 		     const char *post_id, const char *actor_id, const char *actor_name,
 		     const char *where, const char *text, const char *link);
 
+/* app_plan.c - what the planners of carelink.directory events share (pure:
+ * no database) */
+
+/* nt_app_plan_begin() - set the plan's event id, tenant and the app copy
+ * from the event's event_id, tenant_id, time, app_id and readers; *record_id
+ * is the event's record_id (borrowed). Returns 0 or CL_EINVAL with a
+ * reason. */
+int nt_app_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
+		      const char **record_id, char *reason, size_t reason_size);
+/* nt_notice_app_audience() - n is for every reader of plan's app: the
+ * tenant when both lists are empty, else the union of the lists. */
+void nt_notice_app_audience(struct nt_notification *n, const struct nt_plan *plan);
+/* nt_app_record_summary() - one line about an event calendar record for a
+ * notification body, from the record's values (JSON object text):
+ * "12月1日(火) 14:00 ・ 場所" ("" when neither is known, or values is not
+ * an object). The caller frees it. */
+char *nt_app_record_summary(const char *values);
+
 /* text.c - small text helpers */
 
 /* nt_text_printf() - a new string formatted like printf; the caller frees
@@ -166,6 +225,15 @@ char *nt_array_text(const json_t *arr);
  * a post; nt_link_space() - "#/spaces/<space>". The caller frees them. */
 char *nt_link_post(const char *thread_id, const char *post_id);
 char *nt_link_space(const char *space_id);
+/* nt_link_app_record() - "#/app-records/<record>"; the caller frees it. */
+char *nt_link_app_record(const char *record_id);
+/* nt_text_jst() - ms since the epoch as a day and time in Asia/Tokyo
+ * (+09:00, no daylight saving): "12月1日(火) 14:00". The caller frees it. */
+char *nt_text_jst(int64_t ms);
+/* nt_text_rfc3339_ms() - an RFC 3339 date-time with seconds and an offset
+ * ("2026-12-01T14:00:00+09:00", "…Z", fractions allowed) as ms since the
+ * epoch. Returns 0 or CL_EINVAL. */
+int nt_text_rfc3339_ms(const char *s, int64_t *out);
 
 /* nt_text_cut() - s cut to at most max code points of UTF-8, with "…"
  * appended when something was cut; never splits a character. The caller
@@ -178,9 +246,11 @@ int nt_parse_id(const char *s, int64_t *out);
 /* db_notification.c - one function per statement. "Visible" to who means:
  * same tenant; who is neither exclude_user nor in exclude_users; not
  * withdrawn; the audience is everyone or names who's user, profession or
- * organisation; and the row is outside any space, or notify has no copy of
+ * organisation; the row is outside any space, or notify has no copy of
  * its space yet, or the copy lets who read the space (so narrowing a
- * space's readers hides its earlier notifications at once). */
+ * space's readers hides its earlier notifications at once); and the row is
+ * about no app, or notify has no copy of its app, or the copy lets who read
+ * the app, or who is a tenant_admin (who reads every app). */
 
 /* nt_db_notification_insert() - insert n unless a notification of the same
  * kind for n->source_event_id exists. Returns 1 and sets n->id and
@@ -211,6 +281,12 @@ int nt_db_notification_get(struct cl_pg *pg, const struct cl_identity *who,
  * Returns 0 or a cl_pg_exec() code. */
 int nt_db_space_upsert(struct cl_pg *pg, const struct nt_space *s);
 
+/* db_app.c - notify's copy of the apps' readers */
+
+/* nt_db_app_upsert() - store a unless the copy holds a newer event time.
+ * Returns 0 or a cl_pg_exec() code. */
+int nt_db_app_upsert(struct cl_pg *pg, const struct nt_app_readers *a);
+
 /* plan_apply.c - nt_plan_apply() runs plan in one transaction of the
  * consumer's connection (retrying serialization failures). Returns 0 (also
  * when the event was handled before), CL_ERETRY, or another code with a
@@ -221,11 +297,12 @@ int nt_plan_apply(struct nt_app *app, struct nt_plan *plan, char *reason,
  * n; new reference. */
 json_t *nt_notification_event(const struct nt_notification *n);
 
-/* posts_consume.c - the carelink.posts consumer handler (cl_consume_fn;
- * arg is the struct nt_app): decodes, picks the planner by the schema's
- * full name (other types are ignored), applies the plan. */
-int nt_posts_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
-		     size_t reason_size);
+/* consume.c - the handler of the consumer of carelink.posts and
+ * carelink.directory (cl_consume_fn; arg is the struct nt_app): decodes,
+ * picks the planner and the inbox by the schema's full name (other types
+ * are ignored), applies the plan. */
+int nt_events_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
+		      size_t reason_size);
 
 /* feed.c - GET /v1/feed */
 enum MHD_Result nt_feed_get(struct cl_http_req *req);

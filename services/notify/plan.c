@@ -1,5 +1,6 @@
-/* plan.c - what the planners of carelink.posts events share: reading the
- * event, the space copy, audiences and the mention notice (no database) */
+/* plan.c - what the planners share: reading the event, the notices and
+ * their audiences; for carelink.posts events the space copy and the mention
+ * notice (no database) */
 #include "notify.h"
 
 #include <stdio.h>
@@ -39,8 +40,7 @@ void nt_plan_release(struct nt_plan *p)
 	p->n_notices = 0;
 }
 
-/* whether a is an array of non-empty strings */
-static bool string_array(const json_t *a)
+bool nt_string_array(const json_t *a)
 {
 	size_t i;
 	const json_t *v;
@@ -66,8 +66,8 @@ int nt_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
 	plan->tenant_id = nt_event_str(ev, "tenant_id");
 	plan->space.space_id = nt_event_str(ev, "space_id");
 	if (!plan->event_id || !plan->tenant_id || !plan->space.space_id ||
-	    !json_is_integer(time) || !string_array(professions) ||
-	    !string_array(organisations)) {
+	    !json_is_integer(time) || !nt_string_array(professions) ||
+	    !nt_string_array(organisations)) {
 		snprintf(reason, reason_size,
 			 "%s lacks its event id, tenant, time, space or audience", what);
 		return CL_EINVAL;
@@ -93,6 +93,7 @@ struct nt_notification *nt_plan_notice(struct nt_plan *plan, const char *kind,
 	n->subject_id = subject_id;
 	n->post_id = post_id;
 	n->space_id = plan->space.space_id;
+	n->app_id = plan->app.app_id;
 	return n;
 }
 

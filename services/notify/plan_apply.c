@@ -1,5 +1,5 @@
 /* plan_apply.c - one event's plan in one transaction: the inbox claim, the
- * space copy, withdrawals, the notifications and their NotificationCreated
+ * space or app copy, withdrawals, the notifications and their NotificationCreated
  * events in the outbox; exactly once per event id */
 #include "notify.h"
 
@@ -57,11 +57,16 @@ static int plan_tx_run(struct cl_pg *pg, void *arg)
 
 	p->created = 0;
 	p->withdrawn = 0;
-	int rc = cl_inbox_claim(pg, NT_INBOX_POSTS, p->event_id);
+	int rc = cl_inbox_claim(pg, p->inbox ? p->inbox : NT_INBOX_POSTS, p->event_id);
 	if (rc <= 0)
 		return rc; /* 0: handled before, nothing to do */
 	if (p->space.space_id) {
 		rc = nt_db_space_upsert(pg, &p->space);
+		if (rc < 0)
+			return rc;
+	}
+	if (p->app.app_id) {
+		rc = nt_db_app_upsert(pg, &p->app);
 		if (rc < 0)
 			return rc;
 	}

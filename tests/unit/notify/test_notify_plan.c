@@ -28,6 +28,7 @@
 #include "../../../services/notify/post_confirmed.c"
 #include "../../../services/notify/db_notification.c"
 #include "../../../services/notify/db_space.c"
+#include "../../../services/notify/db_app.c"
 #include "../../../services/notify/plan_apply.c"
 
 #define TENANT "t-1"
