@@ -13,6 +13,8 @@ extern const struct cl_http_route gw_routes_people[];   /* people_routes.c: dire
 extern const struct cl_http_route gw_routes_platform[]; /* platform_routes.c: openapi, audit */
 extern const struct cl_http_route gw_routes_workspace[]; /* workspace_routes.c: spaces, threads,
 							   posts, attachments, search */
+extern const struct cl_http_route gw_routes_apps[];     /* apps_routes.c: apps, records, CSV,
+							   facilities, events, calendar feeds */
 
 /* gw_routes_build() - every table joined, static files last; a method and
  * pattern that an earlier table already has is left out (the first wins,

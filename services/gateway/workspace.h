@@ -1,15 +1,18 @@
-/* workspace.h - the shared workspace (spaces, threads, posts, comments,
- * confirmations, attachments, search) of the public API: every route is
- * forwarded to records with the signed identity of the caller, from
- * /api/v1/<tail> to records' /v1/<tail>. records decides who may do what
- * and answers with the shapes of services/records/API.md; its status and
- * body pass through unchanged. */
+/* workspace.h - the forwarder of the routes records serves: the shared
+ * workspace (spaces, threads, posts, comments, confirmations, attachments,
+ * search; services/records/API.md) and the apps (apps.h;
+ * services/records/APPS.md). Every such route is forwarded to records with
+ * the signed identity of the caller, from /api/v1/<tail> to records'
+ * /v1/<tail>. records decides who may do what; its status and body pass
+ * through unchanged. */
 #ifndef CARELINK_GATEWAY_WORKSPACE_H
 #define CARELINK_GATEWAY_WORKSPACE_H
 
 #include <carelink/http.h>
 #include <stdbool.h>
 #include <stddef.h>
+
+struct gw_user; /* gateway.h */
 
 /* Longest internal URL the gateway builds; longer ones answer 414. */
 #define GW_WS_URL_MAX 4096
@@ -18,12 +21,19 @@ enum gw_ws_flags {
 	GW_WS_BODY = 1,  /* the request's body goes along (JSON, or any bytes) */
 	GW_WS_FILE = 2,  /* a file: the request's Content-Type goes along, and the
 			  * answer's Content-Disposition and Cache-Control come back */
+	GW_WS_FILTERS = 4, /* the list filters of an app's records go along too:
+			    * f.<key>, from.<key>, to.<key> (see gw_ws_filter_key;
+			    * at most GW_WS_FILTERS_MAX, else 400) */
 };
+
+/* Most filter parameters one request passes on. */
+#define GW_WS_FILTERS_MAX 32
 
 /* How one public route is passed on. */
 struct gw_ws_route {
 	/* records' path, ":name" segments taken in order from the public
-	 * path's parameters (which must look like ids, else 404) */
+	 * path's parameters (which must look like ids, else 404; a segment
+	 * named ":key" also takes an app key, see gw_ws_key_ok) */
 	const char *target;
 	/* token scope accepted besides a browser session; NULL: session only */
 	const char *scope;
@@ -40,12 +50,25 @@ struct gw_ws_route {
  * records' answer is sent back as it is (503 when records is not
  * reachable). Returns the MHD result of the queued answer. */
 enum MHD_Result gw_ws_forward(struct cl_http_req *req, const struct gw_ws_route *route);
+/* gw_ws_forward_as() - the same for a caller already known (u, borrowed;
+ * no session or token is looked at): for routes that authenticate in
+ * their own way, such as calendar feed URLs. */
+enum MHD_Result gw_ws_forward_as(struct cl_http_req *req, const struct gw_user *u,
+				 const struct gw_ws_route *route);
 
 /* workspace_url.c - pure helpers, no I/O */
 
 /* gw_ws_id_ok() - true when s may stand in a path as an id: 1..64
  * characters of hexadecimal digits and '-'. */
 bool gw_ws_id_ok(const char *s);
+/* gw_ws_key_ok() - true when s is an app or field key:
+ * [a-z][a-z0-9_]{0,39}. */
+bool gw_ws_key_ok(const char *s);
+/* gw_ws_filter_key() - what a query key is to the records list of an app:
+ * 1 a filter ("f.<key>", "from.<key>" or "to.<key>" with a key that
+ * gw_ws_key_ok), CL_EINVAL one of those prefixes with anything else
+ * after it, 0 no filter at all. */
+int gw_ws_filter_key(const char *key);
 /* gw_ws_utf8_ok() - true when s is well-formed UTF-8 (no overlong forms,
  * surrogates or code points past U+10FFFF). */
 bool gw_ws_utf8_ok(const char *s);
@@ -56,12 +79,13 @@ bool gw_ws_utf8_ok(const char *s);
 int gw_ws_escape(char *out, size_t size, size_t *len, const char *s);
 /* gw_ws_path() - the target pattern with its ":name" segments replaced by
  * params[0..n) in order, appended to out at *len. Returns 0, CL_ENOENT
- * when a parameter is missing or is not an id, CL_ETOOBIG when it does
- * not fit. */
+ * when a parameter is missing or is not an id (for a ":key" segment: an
+ * id or a key), CL_ETOOBIG when it does not fit. */
 int gw_ws_path(char *out, size_t size, size_t *len, const char *pattern,
 	       char *const *params, size_t n);
 /* gw_ws_query() - "?k=v&k2=v2" of the keys whose values[] are not NULL,
- * values percent-encoded, appended to out at *len (nothing when none).
+ * keys and values percent-encoded, appended to out at *len (nothing when
+ * none; "&" instead of "?" first when out already holds a '?').
  * Returns 0, CL_EINVAL when a value is not UTF-8 (*bad_key names it),
  * CL_ETOOBIG when it does not fit. */
 int gw_ws_query(char *out, size_t size, size_t *len, const char *const *keys,

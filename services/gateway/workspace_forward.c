@@ -1,5 +1,6 @@
-/* workspace_forward.c - one workspace request passed on to records with the
- * caller's signed identity, and records' answer passed back unchanged */
+/* workspace_forward.c - one workspace or app request passed on to records
+ * with the caller's signed identity, and records' answer passed back
+ * unchanged */
 #include "gateway.h"
 #include "workspace.h"
 
@@ -13,6 +14,68 @@
 #define GW_WS_QUERY_MAX 16
 #define GW_WS_TIMEOUT_MS 10000
 #define GW_WS_FILE_TIMEOUT_MS 60000
+
+/* the filter parameters of a request (GW_WS_FILTERS), borrowed from it */
+struct filters {
+	const char *keys[GW_WS_FILTERS_MAX + 1];
+	const char *values[GW_WS_FILTERS_MAX + 1];
+	size_t n;
+	const char *bad;   /* a malformed filter key */
+	bool too_many;
+};
+
+static enum MHD_Result filter_collect(void *cls, enum MHD_ValueKind kind, const char *key,
+				      const char *value)
+{
+	(void)kind;
+	struct filters *f = cls;
+	int k = gw_ws_filter_key(key);
+	if (k == 0)
+		return MHD_YES; /* not a filter: dropped, as unknown keys are */
+	if (k < 0) {
+		f->bad = key;
+		return MHD_NO;
+	}
+	if (f->n == GW_WS_FILTERS_MAX) {
+		f->too_many = true;
+		return MHD_NO;
+	}
+	f->keys[f->n] = key;
+	f->values[f->n++] = value ? value : "";
+	return MHD_YES;
+}
+
+/* the filters appended to url; false after queuing the 4xx that explains why */
+static bool filters_append(struct cl_http_req *req, char *url, size_t size, size_t *len)
+{
+	struct filters f = {.n = 0};
+	const char *bad_key = NULL;
+	char msg[200];
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, filter_collect, &f);
+	if (f.bad) {
+		snprintf(msg, sizeof msg,
+			 "%.60s は絞り込みのキーではありません（f.<項目キー>、from.<項目キー>、to.<項目キー>）",
+			 gw_ws_utf8_ok(f.bad) ? f.bad : "?");
+		cl_http_error(req, 400, "invalid_query", msg);
+		return false;
+	}
+	if (f.too_many) {
+		snprintf(msg, sizeof msg, "絞り込みは %d 個までです", GW_WS_FILTERS_MAX);
+		cl_http_error(req, 400, "invalid_query", msg);
+		return false;
+	}
+	int rc = gw_ws_query(url, size, len, f.keys, f.values, &bad_key);
+	if (rc == CL_EINVAL) {
+		snprintf(msg, sizeof msg, "%s が UTF-8 の文字列ではありません", bad_key);
+		cl_http_error(req, 400, "invalid_query", msg);
+		return false;
+	}
+	if (rc < 0) {
+		cl_http_error(req, 414, "uri_too_long", "問い合わせが長すぎます");
+		return false;
+	}
+	return true;
+}
 
 /* records' URL for req, or false after queuing the 4xx that explains why */
 static bool target_url(struct cl_http_req *req, const struct gw_ws_route *route, char *url,
@@ -46,6 +109,8 @@ static bool target_url(struct cl_http_req *req, const struct gw_ws_route *route,
 		cl_http_error(req, 414, "uri_too_long", "問い合わせが長すぎます");
 		return false;
 	}
+	if (route->flags & GW_WS_FILTERS)
+		return filters_append(req, url, size, &len);
 	return true;
 }
 
@@ -90,14 +155,20 @@ static enum MHD_Result answer(struct cl_http_req *req, const struct gw_ws_route 
 
 enum MHD_Result gw_ws_forward(struct cl_http_req *req, const struct gw_ws_route *route)
 {
-	struct gw_app *app = req->app;
 	struct gw_user u;
-	char url[GW_WS_URL_MAX];
 	if (!gw_auth_require(req, &u, route->scope))
 		return req->result;
+	return gw_ws_forward_as(req, &u, route);
+}
+
+enum MHD_Result gw_ws_forward_as(struct cl_http_req *req, const struct gw_user *u,
+				 const struct gw_ws_route *route)
+{
+	struct gw_app *app = req->app;
+	char url[GW_WS_URL_MAX];
 	if (!target_url(req, route, url, sizeof url))
 		return req->result;
-	char *identity = gw_sign(app, &u);
+	char *identity = gw_sign(app, u);
 	if (!identity)
 		return cl_http_fail(req, CL_EFATAL);
 	bool body = with_body(req, route);

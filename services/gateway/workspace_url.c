@@ -1,5 +1,6 @@
-/* workspace_url.c - records' URLs of the workspace routes: path ids checked,
- * query values checked as UTF-8 and percent-encoded */
+/* workspace_url.c - records' URLs of the workspace and app routes: path ids
+ * and keys checked, filter keys checked, query values checked as UTF-8 and
+ * percent-encoded */
 #include "workspace.h"
 
 #include <carelink/err.h>
@@ -17,6 +18,28 @@ bool gw_ws_id_ok(const char *s)
 			return false;
 	}
 	return true;
+}
+
+bool gw_ws_key_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 40 || !(s[0] >= 'a' && s[0] <= 'z'))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+int gw_ws_filter_key(const char *key)
+{
+	static const char *const prefixes[] = {"f.", "from.", "to."};
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		size_t n = strlen(prefixes[i]);
+		if (!strncmp(key, prefixes[i], n))
+			return gw_ws_key_ok(key + n) ? 1 : CL_EINVAL;
+	}
+	return 0;
 }
 
 /* length of the well-formed UTF-8 sequence at p, 0 when it is not one
@@ -112,8 +135,10 @@ int gw_ws_path(char *out, size_t size, size_t *len, const char *pattern,
 			p += k;
 			continue;
 		}
-		p += strcspn(p, "/"); /* the name itself is not sent */
-		if (used >= n || !gw_ws_id_ok(params[used]))
+		size_t name = strcspn(p, "/"); /* the name itself is not sent */
+		bool key = name == 4 && !strncmp(p, ":key", 4);
+		p += name;
+		if (used >= n || !(gw_ws_id_ok(params[used]) || (key && gw_ws_key_ok(params[used]))))
 			return CL_ENOENT;
 		if (append(out, size, len, params[used], strlen(params[used])) < 0)
 			return CL_ETOOBIG;
@@ -125,7 +150,7 @@ int gw_ws_path(char *out, size_t size, size_t *len, const char *pattern,
 int gw_ws_query(char *out, size_t size, size_t *len, const char *const *keys,
 		const char *const *values, const char **bad_key)
 {
-	bool first = true;
+	bool first = !memchr(out, '?', *len);
 	for (size_t i = 0; keys && keys[i]; i++) {
 		if (!values[i])
 			continue;
