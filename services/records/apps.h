@@ -37,6 +37,13 @@
 #define REC_APP_LINK_MAX 2000
 #define REC_APP_COMMENT_MAX 2000
 
+struct rec_app;
+/* rec_apps_init() - remember app's schemas for the directory events that
+ * rec_app_record_save() and rec_app_record_delete() write; call once after
+ * the service opened, before any record is saved (the app routes call it
+ * too). */
+void rec_apps_init(struct rec_app *app);
+
 struct rec_app_def {               /* an app as loaded for a caller */
 	char id[CL_UUID_LEN + 1];
 	char *key, *name;               /* owned */
@@ -162,6 +169,12 @@ int rec_app_record_save(struct cl_pg *pg, const struct cl_identity *who,
 			const struct rec_app_def *app, const char *record_id,
 			const json_t *values, const char *owner_org, bool quiet,
 			char id_out[CL_UUID_LEN + 1]);
+/* rec_event_watchers() - the user ids registered for event record_id of
+ * tenant (a new JSON array of strings, or NULL for none), for the watchers
+ * of AppRecordUpdated/Deleted. Defined by the event calendar (event_*.c);
+ * declared weak so that records builds without it (then no watchers). */
+json_t *rec_event_watchers(struct cl_pg *pg, const char *tenant, const char *record_id)
+	__attribute__((weak));
 /* rec_app_record_delete() - inside the caller's transaction: soft-delete,
  * history row, AppRecordDeleted. CL_ENOENT when already gone. */
 int rec_app_record_delete(struct cl_pg *pg, const struct cl_identity *who,
@@ -200,6 +213,11 @@ int rec_db_app_record_app(struct cl_pg *pg, const char *tenant, const char *reco
 			  char app_id[CL_UUID_LEN + 1], char **owner_org);
 /* rec_db_app_record_values() - values (new reference), owner and the
  * number of changes of live record id, locked FOR UPDATE. */
+/* rec_db_app_record_get_json() - the JSON of live record id of tenant
+ * (without can_write and registration) and its owner organisation (caller
+ * frees both); CL_ENOENT. */
+int rec_db_app_record_get_json(struct cl_pg *pg, const char *tenant, const char *record_id,
+			       json_t **out, char **owner_org);
 int rec_db_app_record_lock(struct cl_pg *pg, const char *tenant, const char *record_id,
 			   json_t **values, char **owner_org);
 int rec_db_app_record_insert(struct cl_pg *pg, const char *tenant, const char *app_id,
