@@ -1,11 +1,48 @@
-/* event_registration.c - registrations for events of the event calendar */
+/* event_registration.c - an event of the event calendar as a registration
+ * sees it: the locked event and the "registration" object of its record */
 #include "records.h"
+#include "carelink/err.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void rec_event_release(struct rec_event *ev)
+{
+	free(ev->owner_org);
+	memset(ev, 0, sizeof *ev);
+}
+
+int rec_event_find(struct cl_pg *pg, const struct cl_identity *who, const char *record_id,
+		   struct rec_app_def *app, struct rec_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	if (!cl_uuid_valid(record_id)) {
+		memset(app, 0, sizeof *app);
+		return CL_ENOENT;
+	}
+	int rc = rec_db_app_find(pg, who, REC_APP_EVENTS, app);
+	if (rc < 0)
+		return rc;
+	return rec_db_event_lock(pg, who->tenant, app->id, record_id, ev);
+}
+
+enum MHD_Result rec_event_refusal_send(struct cl_http_req *req, const struct rec_refusal *r,
+				       int rc)
+{
+	if (r->status)
+		return cl_http_error(req, r->status, r->code, r->message);
+	if (rc == CL_ENOENT)
+		return cl_http_error(req, 404, "record_not_found", "イベントが見つかりません");
+	return cl_http_fail(req, rc);
+}
 
 json_t *rec_event_registration_json(struct cl_pg *pg, const struct cl_identity *who,
 				    const char *record_id)
 {
-	(void)pg;
-	(void)who;
-	(void)record_id;
-	return NULL;
+	json_t *out = NULL;
+	if (!cl_uuid_valid(record_id))
+		return NULL;
+	if (rec_db_event_registration_state(pg, who->tenant, record_id, who->user, &out) < 0)
+		return NULL;
+	return out;
 }

@@ -12,8 +12,7 @@ struct rec_app;
 struct cl_pg;
 struct cl_identity;
 
-/* Schema of the reminder event (topic carelink.directory, key: record id). */
-#define REC_TOPIC_DIRECTORY_EVENTS "carelink.directory"
+/* Schema of the reminder event (topic REC_TOPIC_DIRECTORY, key: record id). */
 #define REC_EVENT_REMINDER_DUE "carelink.directory.EventReminderDue"
 
 /* Defaults of records.reminder_interval_s and records.reminder_lead_hours. */
@@ -34,6 +33,87 @@ json_t *rec_event_registration_json(struct cl_pg *pg, const struct cl_identity *
 int rec_reminders_start(struct rec_app *app);
 /* rec_reminders_stop() - stop that thread and free app->reminders. */
 void rec_reminders_stop(struct rec_app *app);
+
+/* ---- registrations (event_registration.c) ---- */
+
+/* An event (a live record of the tenant's events app) locked for a change
+ * of its registrations. */
+struct rec_event {
+	char *owner_org;     /* owned */
+	bool started;        /* starts_at is not in the future */
+	bool has_capacity;
+	double capacity;
+};
+/* rec_event_release() - free what ev holds and zero it. */
+void rec_event_release(struct rec_event *ev);
+
+/* rec_event_find() - inside the open transaction: the events app as who
+ * may see it into *app (release it) and event record_id locked into *ev.
+ * CL_ENOENT when who may not read the app or record_id is not one of its
+ * live records. */
+int rec_event_find(struct cl_pg *pg, const struct cl_identity *who, const char *record_id,
+		   struct rec_app_def *app, struct rec_event *ev);
+
+/* rec_event_refusal_send() - answer a failed registration transaction:
+ * the refusal when set, 404 record_not_found for CL_ENOENT, else the
+ * usual answer to rc. */
+enum MHD_Result rec_event_refusal_send(struct cl_http_req *req, const struct rec_refusal *r,
+				       int rc);
+
+/* ---- SQL of the event calendar (db_event.c) ----
+ * Each returns 0 or a cl_pg_exec() code; CL_ENOENT where a row must exist. */
+
+/* rec_db_event_lock() - live record record_id of events app app_id of
+ * tenant, locked FOR UPDATE (registrations of it wait), into *ev. */
+int rec_db_event_lock(struct cl_pg *pg, const char *tenant, const char *app_id,
+		      const char *record_id, struct rec_event *ev);
+/* rec_db_event_registration_count() - people registered for record_id. */
+int rec_db_event_registration_count(struct cl_pg *pg, const char *record_id, long *count);
+/* rec_db_event_registration_insert() - register who; *inserted false when
+ * they already were. */
+int rec_db_event_registration_insert(struct cl_pg *pg, const struct cl_identity *who,
+				     const char *record_id, bool *inserted);
+/* rec_db_event_registration_delete() - cancel user's registration (none
+ * is fine). */
+int rec_db_event_registration_delete(struct cl_pg *pg, const char *record_id,
+				     const char *user_id);
+/* rec_db_event_registration_state() - {"count","capacity","full",
+ * "registered","open"} of record_id for user (new reference in *out), or
+ * *out NULL when record_id is not a record of tenant's events app. */
+int rec_db_event_registration_state(struct cl_pg *pg, const char *tenant, const char *record_id,
+				    const char *user_id, json_t **out);
+/* rec_db_event_registrations() - {"people":[{"id","name","organisation":
+ * {"id","name"},"registered_at"}]} of record_id, in the order they
+ * registered (new reference). */
+int rec_db_event_registrations(struct cl_pg *pg, const char *tenant, const char *record_id,
+			       json_t **out);
+/* Columns of rec_db_event_calendar(). */
+enum rec_event_col {
+	REC_EV_ID, REC_EV_TITLE, REC_EV_KIND, REC_EV_PLACE, REC_EV_DESCRIPTION,
+	REC_EV_STARTS_MS, REC_EV_ENDS_MS, REC_EV_ORGANISER_ID, REC_EV_ORGANISER_NAME,
+	REC_EV_UPDATED_MS, REC_EV_REVISION,
+};
+/* rec_db_event_calendar() - the live events of app_id (tenant) that start
+ * at most REC_ICAL_PAST_DAYS ago, by start; only user's registrations when
+ * user is not NULL. *res is PQclear()ed by the caller. */
+int rec_db_event_calendar(struct cl_pg *pg, const char *tenant, const char *app_id,
+			  const char *user, PGresult **res);
+/* rec_db_event_reminders_due() - ids (new JSON array) of events of every
+ * tenant that start within lead_hours, have not started, have people
+ * registered and were not reminded for their current start. */
+int rec_db_event_reminders_due(struct cl_pg *pg, long lead_hours, json_t **ids);
+/* rec_db_event_reminder_claim() - lock event record_id when it is still
+ * due (see above) and no other transaction holds it (SKIP LOCKED); *out
+ * the EventReminderDue fields taken from it ({"tenant_id","record_id",
+ * "app_id","title","starts_at" (ms),"place","users","readers"}, new
+ * reference), or NULL when not (or no longer) due. */
+int rec_db_event_reminder_claim(struct cl_pg *pg, const char *record_id, long lead_hours,
+				json_t **out);
+/* rec_db_event_reminder_mark() - record that record_id of tenant was
+ * reminded for its current start; *marked false when it already was (by
+ * another replica): the caller must not emit then. */
+int rec_db_event_reminder_mark(struct cl_pg *pg, const char *tenant, const char *record_id,
+			       bool *marked);
 
 /* ---- HTTP handlers (one file each) ---- */
 
