@@ -3,6 +3,7 @@
 #ifndef REC_IMPORTS_H
 #define REC_IMPORTS_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -190,8 +191,7 @@ void rec_import_job_free(struct rec_import_job *job);
 /* rec_import_run() - check (and with commit, write) the rows of job on pg
  * and record the outcome in the imports table; stops early (the import
  * fails) when *stop becomes true. Returns 0 or a pg error. */
-int rec_import_run(struct cl_pg *pg, const struct rec_app *app, struct rec_import_job *job,
-		   const volatile bool *stop);
+int rec_import_run(struct cl_pg *pg, struct rec_import_job *job, const atomic_bool *stop);
 /* rec_imports_submit() - hand job (ownership taken) to the workers.
  * Returns 0, or CL_ERETRY when stopping (job freed). */
 int rec_imports_submit(struct rec_app *app, struct rec_import_job *job);
