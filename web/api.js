@@ -14,11 +14,12 @@ export function onSessionLost(fn) { hooks.lost = fn; }
 export function onEnrolmentRequired(fn) { hooks.enrol = fn; }
 
 export class ApiError extends Error {
-  constructor(status, code, message, retryAfter = null) {
+  constructor(status, code, message, retryAfter = null, fields = null) {
     super(message);
     this.status = status;
     this.code = code;
     this.retryAfter = retryAfter; // seconds, from Retry-After
+    this.fields = fields; // [{field, reason}] of invalid_record, or null
   }
 }
 
@@ -61,7 +62,7 @@ export async function rawApi(method, path, body, opts = {}) {
   if (!res.ok) {
     const e = (data && data.error) || {};
     throw new ApiError(res.status, e.code || `http_${res.status}`, e.message || res.statusText || '',
-      retryAfterSeconds(res));
+      retryAfterSeconds(res), Array.isArray(e.fields) ? e.fields : null);
   }
   return data;
 }

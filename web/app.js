@@ -20,6 +20,9 @@ import { renderTenantAdmin } from './tenantadmin.js';
 import { renderTokens } from './tokens.js';
 import { renderAudit } from './audit.js';
 import { renderSearch } from './search.js';
+import { renderAppPage } from './appview.js';
+import { renderRecordPage } from './apprecord.js';
+import { renderFacilities } from './facilities.js';
 
 // Pages besides home, and the roles that may open them (null: everyone).
 const PAGES = {
@@ -30,6 +33,9 @@ const PAGES = {
   tokens: { render: renderTokens, roles: ['org_admin', 'tenant_admin'] },
   audit: { render: renderAudit, roles: ['tenant_admin', 'privacy_officer'] },
   search: { render: renderSearch, roles: null },
+  apps: { render: renderAppPage, roles: null },
+  'app-record': { render: renderRecordPage, roles: null },
+  facilities: { render: renderFacilities, roles: null },
 };
 
 const app = { view: 'boot', enrolling: false, ctx: { alive: false } };
@@ -54,6 +60,12 @@ function parseRoute() {
   m = hash.match(/^#\/org(?:\/([^/]+))?\/?$/);
   if (m) return { name: 'org', orgId: m[1] ? decodeURIComponent(m[1]) : null };
   if (/^#\/search\/?(?:\?.*)?$/.test(hash)) return { name: 'search' };
+  m = hash.match(/^#\/apps\/([^/?#]+)(?:\/(import))?\/?(?:\?(.*))?$/);
+  if (m) return { name: 'apps', appId: decodeURIComponent(m[1]), sub: m[2] || null, params: new URLSearchParams(m[3] || '') };
+  m = hash.match(/^#\/app-records\/([^/?#]+)\/?$/);
+  if (m) return { name: 'app-record', recordId: decodeURIComponent(m[1]) };
+  m = hash.match(/^#\/facilities(?:\/([^/?#]+))?\/?(?:\?(.*))?$/);
+  if (m) return { name: 'facilities', facilityId: m[1] ? decodeURIComponent(m[1]) : null, params: new URLSearchParams(m[2] || '') };
   m = hash.match(/^#\/(profile|tenant|tokens|audit)\/?$/);
   if (m) return { name: m[1] };
   return { name: 'home' };
@@ -91,7 +103,7 @@ function route() {
   app.ctx = { alive: true };
   if (!(r.name === 'people' && r.personId)) closeCard();
   const home = !PAGES[r.name];
-  updateNav(home ? 'home' : r.name);
+  updateNav(home ? 'home' : r.name === 'apps' && r.appId === 'events' ? 'events' : r.name);
   $('main').hidden = !home;
   $('page-view').hidden = home;
   if (home) {

@@ -1,6 +1,7 @@
 // The home page: the notification feed (feed.js) on the left; on the right
 // the spaces (spaces.js), the open space (space.js: its threads, and its
-// page at #/spaces/<id>) and the open thread (thread.js).
+// page at #/spaces/<id>) and the open thread (thread.js); below the spaces
+// the apps (appnav.js).
 
 import { $ } from './dom.js';
 import { session } from './api.js';
@@ -9,6 +10,8 @@ import { loadSpaces, markSpace, clearSpaces } from './spaces.js';
 import { showSpace, hideSpace, hideSpaceView, markThread, shownSpaceId } from './space.js';
 import { initThread, showThread, clearThread, refreshThread, currentThreadId } from './thread.js';
 import { forgetWorkspace } from './workspace.js';
+import { loadAppNav, clearAppNav } from './appnav.js';
+import { forgetApps } from './apps.js';
 
 const state = { navSeq: 0, route: null };
 
@@ -44,6 +47,7 @@ export function enterHome({ onLost, onEnrol }) {
     },
   });
   loadSpaces();
+  loadAppNav();
 }
 
 /** Forget everything shown (logout, session ended). */
@@ -52,6 +56,8 @@ export function leaveHome() {
   state.navSeq++;
   forgetWorkspace();
   clearSpaces();
+  forgetApps();
+  clearAppNav();
   hideSpace();
   clearThread();
 }
@@ -80,5 +86,8 @@ export function showHome(r) {
 /** Re-render what holds translated text after a language switch. */
 export function relabelHome() {
   relabelFeed();
-  if (session.user) loadSpaces();
+  if (session.user) {
+    loadSpaces();
+    loadAppNav();
+  }
 }

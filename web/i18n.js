@@ -1,12 +1,15 @@
 // Languages of the page: Japanese by default, English on request. Every
 // string lives in one dictionary per language (lang-ja.js, lang-en.js).
 // The user's choice is kept in their profile; this browser remembers the
-// last one only to show the login screen in it.
+// last one only to show the login screen in it. The apps' texts (apps,
+// directory, event calendar) live in lang-apps-ja.js / lang-apps-en.js.
 
 import ja from './lang-ja.js';
 import en from './lang-en.js';
+import appsJa from './lang-apps-ja.js';
+import appsEn from './lang-apps-en.js';
 
-const DICTS = { ja, en };
+const DICTS = { ja: { ...ja, ...appsJa }, en: { ...en, ...appsEn } };
 export const LANGUAGES = ['ja', 'en'];
 const HINT_KEY = 'carelink.lang';
 const TZ = 'Asia/Tokyo';

@@ -1,4 +1,4 @@
-// The municipality admin page: spaces (spaceadmin.js), organisations (create, rename), people across
+// The municipality admin page: spaces (spaceadmin.js), apps (appbuilder.js), organisations (create, rename), people across
 // organisations (transfer), and the way to API tokens and the audit log.
 
 import { h, field, section, errorLine, busy, enc, listOf, setMessage } from './dom.js';
@@ -7,6 +7,7 @@ import { api, errorText } from './api.js';
 import { getOrganisations, forgetOrganisations, orgOptions } from './orgs.js';
 import { personLink } from './people.js';
 import { spacesSection } from './spaceadmin.js';
+import { appsSection } from './appbuilder.js';
 
 function kindSelect(testid, value) {
   const sel = h('select', { testid }, KINDS.map((k) => h('option', { value: k }, kindLabel(k))));
@@ -140,5 +141,5 @@ export function renderTenantAdmin(root, route, ctx) {
     h('nav', { class: 'page-links' },
       h('a', { href: '#/tokens', testid: 'tenant-tokens-link' }, t('nav.tokens')),
       h('a', { href: '#/audit', testid: 'tenant-audit-link' }, t('nav.audit'))),
-    h('div', { class: 'page-grid' }, spacesSection(ctx), orgsSection(ctx), usersSection(ctx)));
+    h('div', { class: 'page-grid' }, spacesSection(ctx), appsSection(ctx), orgsSection(ctx), usersSection(ctx)));
 }
