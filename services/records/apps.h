@@ -243,6 +243,46 @@ int rec_db_app_comments(struct cl_pg *pg, const char *tenant, const char *record
 int rec_db_app_ids_unknown(struct cl_pg *pg, const char *tenant, const char *type,
 			   const char *ids, json_t **out);
 
+/* The body of POST / PATCH /v1/apps, checked; NULL: not given. */
+struct rec_app_input {
+	char *key, *name, *description; /* owned, trimmed */
+	json_t *fields, *read, *write;  /* owned, normalised */
+};
+/* rec_app_input_read() - req's body into *in (create: name and fields
+ * required, rules defaulted); old_fields (may be NULL) keeps the builtin
+ * marks. false after queuing the 400 answer; release *in either way
+ * (app_input.c). */
+bool rec_app_input_read(struct cl_http_req *req, bool create, const json_t *old_fields,
+			struct rec_app_input *in);
+void rec_app_input_release(struct rec_app_input *in);
+
+/* The facility directory's flattened records (db_app_record.c): a page by
+ * district (choice order), then name, filtered by district, kind and an
+ * ILIKE pattern (each may be NULL); one; the districts with counts. */
+int rec_db_facility_list(struct cl_pg *pg, const char *tenant, const char *app_id,
+			 const char *district, const char *kind, const char *pattern,
+			 long limit, long offset, json_t **out);
+int rec_db_facility_get(struct cl_pg *pg, const char *tenant, const char *app_id,
+			const char *id, json_t **out);
+int rec_db_facility_districts(struct cl_pg *pg, const char *tenant, const char *app_id,
+			      json_t **out);
+
+/* rec_app_load() - the app id_or_key readable by req's caller into *app
+ * (release it); false after queuing 404 app_not_found or the failure
+ * (app_load.c). */
+bool rec_app_load(struct cl_http_req *req, struct cl_pg *pg, const char *id_or_key,
+		  struct rec_app_def *app);
+/* rec_app_record_load() - the app of live record record_id readable by
+ * req's caller into *app and the record's owner organisation into *owner
+ * (caller frees); false after queuing 404 record_not_found or the failure. */
+bool rec_app_record_load(struct cl_http_req *req, struct cl_pg *pg, const char *record_id,
+			 struct rec_app_def *app, char **owner);
+/* rec_app_owner_read() - check owner_organisation_id of a record body
+ * (may be NULL): 403 (queued, false) when someone but a tenant admin names
+ * another organisation than their own; an unknown organisation is added
+ * to errors (app_record_create.c). */
+bool rec_app_owner_read(struct cl_http_req *req, struct cl_pg *pg, const char *owner,
+			json_t *errors);
 /* rec_app_invalid_record() - answer 400 invalid_record listing errors
  * (borrowed). */
 enum MHD_Result rec_app_invalid_record(struct cl_http_req *req, const json_t *errors);
@@ -261,7 +301,7 @@ enum MHD_Result rec_app_record_history(struct cl_http_req *req); /* app_record_h
 enum MHD_Result rec_app_comment_list(struct cl_http_req *req); /* app_comments.c */
 enum MHD_Result rec_app_comment_create(struct cl_http_req *req); /* app_comments.c */
 enum MHD_Result rec_facility_list(struct cl_http_req *req);    /* facility_list.c */
-enum MHD_Result rec_facility_districts(struct cl_http_req *req); /* facility_districts.c */
+enum MHD_Result rec_facility_districts(struct cl_http_req *req); /* facility_get.c */
 enum MHD_Result rec_facility_get(struct cl_http_req *req);     /* facility_get.c */
 
 #endif

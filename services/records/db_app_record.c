@@ -298,3 +298,94 @@ int rec_db_app_record_ids(struct cl_pg *pg, const char *tenant, const char *app_
 	PQclear(res);
 	return 0;
 }
+
+/* a record r of the facility directory, flattened (APPS.md "facility") */
+#define FACILITY_JSON                                                          \
+	"jsonb_build_object('id', r.id, 'name', r.\"values\"->'name',"         \
+	" 'kind', r.\"values\"->'kind', 'district', r.\"values\"->'district',"  \
+	" 'address', r.\"values\"->'address', 'latitude', r.\"values\"->'latitude'," \
+	" 'longitude', r.\"values\"->'longitude', 'phone', r.\"values\"->'phone'," \
+	" 'fax', r.\"values\"->'fax', 'hours', r.\"values\"->'hours',"          \
+	" 'capacity', r.\"values\"->'capacity',"                               \
+	" 'contact_person', r.\"values\"->'contact_person',"                   \
+	" 'organisation', CASE WHEN r.\"values\" ? 'organisation' THEN jsonb_build_object(" \
+	"'id', r.\"values\"->>'organisation', 'name', coalesce("                \
+	ORG_NAME("r.\"values\"->>'organisation'") ", '')) END,"                 \
+	" 'note', r.\"values\"->'note', 'updated_at', " REC_SQL_TIME("r.updated_at") ")"
+
+int rec_db_facility_list(struct cl_pg *pg, const char *tenant, const char *app_id,
+			 const char *district, const char *kind, const char *pattern,
+			 long limit, long offset, json_t **out)
+{
+	char l[24], o[24];
+	snprintf(l, sizeof l, "%ld", limit);
+	snprintf(o, sizeof o, "%ld", offset);
+	const char *p[7] = {tenant, app_id, district, kind, pattern, l, o};
+	PGresult *res;
+	int rc = cl_pg_exec(
+		pg, &res,
+		"WITH d AS (SELECT e.c, e.n FROM apps a, jsonb_array_elements(a.fields) f(x),"
+		" jsonb_array_elements_text(f.x->'choices') WITH ORDINALITY e(c, n)"
+		" WHERE a.id = $2::uuid AND f.x->>'key' = 'district'),"
+		" pg AS (SELECT r.*, (SELECT d.n FROM d WHERE d.c = r.\"values\"->>'district') AS dn"
+		" FROM app_records r WHERE r.tenant_id = $1 AND r.app_id = $2::uuid"
+		" AND r.deleted_at IS NULL"
+		" AND ($3::text IS NULL OR r.\"values\"->>'district' = $3)"
+		" AND ($4::text IS NULL OR r.\"values\"->>'kind' = $4)"
+		" AND ($5::text IS NULL OR r.search_text ILIKE $5)"
+		" ORDER BY dn NULLS LAST, r.\"values\"->>'name', r.id"
+		" LIMIT $6::bigint OFFSET $7::bigint)"
+		" SELECT coalesce(jsonb_agg(" FACILITY_JSON " ORDER BY r.dn NULLS LAST,"
+		" r.\"values\"->>'name', r.id), '[]')::text FROM pg r",
+		7, p);
+	if (rc < 0)
+		return rc;
+	*out = json_text(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+int rec_db_facility_get(struct cl_pg *pg, const char *tenant, const char *app_id,
+			const char *id, json_t **out)
+{
+	if (!cl_uuid_valid(id))
+		return CL_ENOENT;
+	const char *p[3] = {tenant, app_id, id};
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT " FACILITY_JSON "::text FROM app_records r"
+			    " WHERE r.tenant_id = $1 AND r.app_id = $2::uuid AND r.id = $3::uuid"
+			    " AND r.deleted_at IS NULL",
+			    3, p);
+	if (rc < 0)
+		return rc;
+	if (PQntuples(res) != 1) {
+		PQclear(res);
+		return CL_ENOENT;
+	}
+	*out = json_text(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
+int rec_db_facility_districts(struct cl_pg *pg, const char *tenant, const char *app_id,
+			      json_t **out)
+{
+	const char *p[2] = {tenant, app_id};
+	PGresult *res;
+	int rc = cl_pg_exec(
+		pg, &res,
+		"SELECT coalesce(jsonb_agg(jsonb_build_object('name', e.c, 'count',"
+		" (SELECT count(*) FROM app_records r WHERE r.tenant_id = $1"
+		" AND r.app_id = $2::uuid AND r.deleted_at IS NULL"
+		" AND r.\"values\"->>'district' = e.c)) ORDER BY e.n), '[]')::text"
+		" FROM apps a, jsonb_array_elements(a.fields) f(x),"
+		" jsonb_array_elements_text(f.x->'choices') WITH ORDINALITY e(c, n)"
+		" WHERE a.id = $2::uuid AND a.tenant_id = $1 AND f.x->>'key' = 'district'",
+		2, p);
+	if (rc < 0)
+		return rc;
+	*out = json_text(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
