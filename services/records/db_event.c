@@ -124,6 +124,35 @@ int rec_db_event_registration_state(struct cl_pg *pg, const char *tenant, const 
 	return 0;
 }
 
+int rec_db_event_record_taken(struct cl_pg *pg, const char *id, bool *taken)
+{
+	const char *p[1] = {id};
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT EXISTS (SELECT 1 FROM app_records WHERE id = $1::uuid)", 1, p);
+	if (rc < 0)
+		return rc;
+	*taken = !strcmp(PQgetvalue(res, 0, 0), "t");
+	PQclear(res);
+	return 0;
+}
+
+int rec_db_event_watchers(struct cl_pg *pg, const char *tenant, const char *record_id,
+			  json_t **out)
+{
+	const char *p[2] = {tenant, record_id};
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT coalesce(json_agg(user_id ORDER BY user_id), '[]')"
+			    " FROM event_registrations WHERE tenant_id = $1 AND record_id = $2::uuid",
+			    2, p);
+	if (rc < 0)
+		return rc;
+	*out = json_text(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	return 0;
+}
+
 int rec_db_event_registrations(struct cl_pg *pg, const char *tenant, const char *record_id,
 			       json_t **out)
 {

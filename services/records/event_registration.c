@@ -46,3 +46,18 @@ json_t *rec_event_registration_json(struct cl_pg *pg, const struct cl_identity *
 		return NULL;
 	return out;
 }
+
+/* declared weak in apps.h: the watchers of AppRecordUpdated/Deleted of an
+ * event are the people registered for it */
+json_t *rec_event_watchers(struct cl_pg *pg, const char *tenant, const char *record_id)
+{
+	json_t *users = NULL;
+	if (!cl_uuid_valid(record_id) ||
+	    rec_db_event_watchers(pg, tenant, record_id, &users) < 0)
+		return NULL;
+	if (json_array_size(users) == 0) {
+		json_decref(users);
+		return NULL;
+	}
+	return users;
+}

@@ -82,6 +82,13 @@ int rec_db_event_registration_delete(struct cl_pg *pg, const char *record_id,
  * *out NULL when record_id is not a record of tenant's events app. */
 int rec_db_event_registration_state(struct cl_pg *pg, const char *tenant, const char *record_id,
 				    const char *user_id, json_t **out);
+/* rec_db_event_record_taken() - whether any app record (live or deleted)
+ * has id (the demo seed's fixed ids). */
+int rec_db_event_record_taken(struct cl_pg *pg, const char *id, bool *taken);
+/* rec_db_event_watchers() - user ids registered for record_id of tenant,
+ * a new JSON array of strings (maybe empty). */
+int rec_db_event_watchers(struct cl_pg *pg, const char *tenant, const char *record_id,
+			  json_t **out);
 /* rec_db_event_registrations() - {"people":[{"id","name","organisation":
  * {"id","name"},"registered_at"}]} of record_id, in the order they
  * registered (new reference). */
