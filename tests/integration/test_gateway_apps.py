@@ -374,9 +374,12 @@ def test():
     check_refusals(tanaka, token)
     if records_serves_apps():
         check_reaches_records(tanaka)
-        check_csv(tanaka)
     else:
         ct.log("note: records does not serve /v1/apps yet: pass-through not checked")
+    if direct("tanaka", "GET", "/apps/facilities/export.csv", None).status == 200:
+        check_csv(tanaka)
+    else:
+        ct.log("note: records does not serve the CSV export yet: its headers not checked")
     check_feeds(tanaka, admin)
 
 
