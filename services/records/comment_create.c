@@ -97,15 +97,9 @@ static int comment_body(struct cl_pg *pg, void *arg)
 	rc = rec_db_post_insert(pg, &n, c->comment_id, &created_ms);
 	if (rc < 0)
 		goto out;
-	if (c->in->n_attachments) {
-		rc = rec_db_attachment_claim(pg, who->tenant, who->user, c->comment_id,
-					     c->in->attachments_json, c->in->n_attachments);
-		if (rc == CL_ENOENT)
-			rc = rec_refuse(&c->refusal, 400, "unknown_attachment",
-					"添付ファイルが見つかりません（アップロードし直してください）");
-		if (rc < 0)
-			goto out;
-	}
+	rc = rec_post_input_attach(pg, who, c->comment_id, c->in, &c->refusal);
+	if (rc < 0)
+		goto out;
 	json_t *ev = comment_added_event(c, &p, mentions, participants, created_ms);
 	participants = NULL; /* the event took it */
 	rc = rec_event_add(pg, c->app, p.space_id, REC_EVENT_COMMENT_ADDED, ev);

@@ -81,15 +81,9 @@ static int create_body(struct cl_pg *pg, void *arg)
 	rc = rec_db_post_insert(pg, &n, c->post_id, &created_ms);
 	if (rc < 0)
 		goto out;
-	if (c->in->n_attachments) {
-		rc = rec_db_attachment_claim(pg, who->tenant, who->user, c->post_id,
-					     c->in->attachments_json, c->in->n_attachments);
-		if (rc == CL_ENOENT)
-			rc = rec_refuse(&c->refusal, 400, "unknown_attachment",
-					"添付ファイルが見つかりません（アップロードし直してください）");
-		if (rc < 0)
-			goto out;
-	}
+	rc = rec_post_input_attach(pg, who, c->post_id, c->in, &c->refusal);
+	if (rc < 0)
+		goto out;
 	json_t *ev = post_created_event(c, &t, mentions, created_ms);
 	rc = rec_event_add(pg, c->app, t.space_id, REC_EVENT_POST_CREATED, ev);
 	json_decref(ev);

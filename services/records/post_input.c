@@ -114,3 +114,17 @@ out:
 	json_decref(json);
 	return ok;
 }
+
+int rec_post_input_attach(struct cl_pg *pg, const struct cl_identity *who,
+			  const char *post_id, const struct rec_post_input *in,
+			  struct rec_refusal *r)
+{
+	if (!in->n_attachments)
+		return 0;
+	int rc = rec_db_attachment_claim(pg, who->tenant, who->user, post_id,
+					 in->attachments_json, in->n_attachments);
+	if (rc == CL_ENOENT)
+		rc = rec_refuse(r, 400, "unknown_attachment",
+				"添付ファイルが見つかりません（アップロードし直してください）");
+	return rc;
+}

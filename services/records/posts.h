@@ -134,6 +134,13 @@ struct rec_post_input {
 bool rec_post_input_read(struct cl_http_req *req, bool with_attachments,
 			 struct rec_post_input *in);
 void rec_post_input_release(struct rec_post_input *in);
+/* rec_post_input_attach() - inside the open transaction, attach the uploads
+ * in names to the new post or comment post_id of who; an upload that is
+ * not who's, already used or gone refuses (400 unknown_attachment) into r.
+ * Returns 0, CL_ECONFLICT with r filled, or a cl_pg_exec() code. */
+int rec_post_input_attach(struct cl_pg *pg, const struct cl_identity *who,
+			  const char *post_id, const struct rec_post_input *in,
+			  struct rec_refusal *r);
 /* rec_cfg_post_body_max() - records.post_body_max, at least 1. */
 size_t rec_cfg_post_body_max(const struct rec_app *app);
 
