@@ -1,6 +1,6 @@
 /* export_csv.c - GET /v1/apps/:id/export.csv?encoding=: every record of an
  * app as CSV (header of field labels, first column id) in UTF-8 with a BOM
- * or Shift_JIS (code page 932) */
+ * or Shift_JIS (code page 932); the filters and sort of the list apply */
 #include "records.h"
 
 #include <stdlib.h>
@@ -36,7 +36,7 @@ static void rows_write(struct rec_text_buf *b, const json_t *fields, const json_
 
 /* the whole file as UTF-8 text */
 static int csv_make(struct cl_pg *pg, const struct cl_identity *who,
-		    const struct rec_app_def *def, struct rec_text_buf *b)
+		    const struct rec_app_def *def, struct rec_app_query *q, struct rec_text_buf *b)
 {
 	struct rec_import_names names;
 	int rc = rec_db_import_names(pg, who->tenant, &names);
@@ -52,13 +52,13 @@ static int csv_make(struct cl_pg *pg, const struct cl_identity *who,
 	rec_csv_row_write(b, head, n);
 	free(head);
 
-	/* oldest first, a page at a time */
-	struct rec_app_query q = {.filters = json_array(), .sort_kind = "created",
-				  .limit = REC_EXPORT_PAGE};
+	/* the list's filters and order, every page */
+	q->limit = REC_EXPORT_PAGE;
+	q->offset = 0;
 	for (;;) {
 		json_t *ids = NULL, *values = NULL;
 		long total = 0;
-		rc = rec_db_app_record_ids(pg, who->tenant, def->id, &q, &ids, &total);
+		rc = rec_db_app_record_ids(pg, who->tenant, def->id, q, &ids, &total);
 		if (rc == 0)
 			rc = rec_db_export_values(pg, who->tenant, ids, &values);
 		if (rc == 0)
@@ -66,11 +66,10 @@ static int csv_make(struct cl_pg *pg, const struct cl_identity *who,
 		size_t got = json_array_size(ids);
 		json_decref(ids);
 		json_decref(values);
-		if (rc < 0 || got < (size_t)q.limit)
+		if (rc < 0 || got < (size_t)q->limit)
 			break;
-		q.offset += q.limit;
+		q->offset += q->limit;
 	}
-	json_decref(q.filters);
 	rec_import_names_release(&names);
 	return rc;
 }
@@ -87,7 +86,18 @@ enum MHD_Result rec_export_csv(struct cl_http_req *req)
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	int rc = rec_db_app_find(pg, &req->identity, req->params[0], &def);
 	if (rc == 0) {
-		rc = csv_make(pg, &req->identity, &def, &text);
+		struct rec_app_query q;
+		if (!rec_app_query_parse(req, &def, &q)) {
+			cl_pg_pool_put(&app->svc->pool, pg);
+			rec_app_def_release(&def);
+			return req->result;
+		}
+		if (!cl_http_query(req, "sort")) { /* oldest first unless asked */
+			q.sort_kind = "created";
+			q.descending = false;
+		}
+		rc = csv_make(pg, &req->identity, &def, &q, &text);
+		rec_app_query_release(&q);
 		if (rc < 0)
 			rec_app_def_release(&def);
 	}

@@ -1,6 +1,6 @@
 /* import_run.c - one CSV import in the background: every row checked
- * against the app's fields (errors with their lines), then, for a commit
- * without errors, every row written in one transaction */
+ * against the app's fields (errors with their lines); a commit writes the
+ * rows in one transaction that any bad row rolls back */
 #include "records.h"
 
 #include <stdlib.h>
@@ -11,6 +11,7 @@ struct run {
 	struct rec_app_def def;
 	struct rec_import_names names;
 	const atomic_bool *stop;
+	struct cl_pg *progress_pg; /* outside the transaction, so progress shows */
 	json_t *errors;     /* at most REC_IMPORT_ERRORS_MAX */
 	long processed, valid, created, updated;
 	bool stopped;
@@ -158,7 +159,18 @@ out:
 	return rc;
 }
 
-/* the first pass: every row checked, progress kept current */
+/* one more row done: progress written every REC_IMPORT_PROGRESS_EVERY */
+static int row_done(struct run *r, bool bad)
+{
+	r->processed++;
+	if (!bad)
+		r->valid++;
+	if (r->processed % REC_IMPORT_PROGRESS_EVERY)
+		return 0;
+	return rec_db_import_progress(r->progress_pg, r->job->id, r->processed, r->valid);
+}
+
+/* a dry run: every row checked, progress kept current */
 static int rows_check(struct cl_pg *pg, struct run *r)
 {
 	const struct rec_csv *csv = &r->job->csv;
@@ -174,27 +186,24 @@ static int rows_check(struct cl_pg *pg, struct run *r)
 		bool bad = false;
 		int rc = row_check(pg, r, &csv->rows[i], &values, record_id, &bad);
 		json_decref(values);
+		if (rc == 0)
+			rc = row_done(r, bad);
 		if (rc < 0)
 			return rc;
-		r->processed++;
-		if (!bad)
-			r->valid++;
-		if (r->processed % REC_IMPORT_PROGRESS_EVERY == 0) {
-			rc = rec_db_import_progress(pg, r->job->id, r->processed, r->valid);
-			if (rc < 0)
-				return rc;
-		}
 	}
 	return 0;
 }
 
-/* the second pass, in one transaction: rows checked again (the data may
- * have changed since) and written; any error rolls everything back */
+/* a commit, in one transaction: each row checked and, while every row so
+ * far was valid, written; the rows after a bad one are still checked (every
+ * error is reported) and any bad row rolls everything back */
 static int rows_write(struct cl_pg *pg, void *arg)
 {
 	struct run *r = arg;
 	const struct rec_csv *csv = &r->job->csv;
-	r->created = r->updated = 0;
+	r->created = r->updated = r->processed = r->valid = 0;
+	json_array_clear(r->errors);
+	bool any_bad = false;
 	for (size_t i = 1; i < csv->n; i++) {
 		if (rec_csv_row_blank(&csv->rows[i]))
 			continue;
@@ -206,26 +215,30 @@ static int rows_write(struct cl_pg *pg, void *arg)
 		char record_id[CL_UUID_LEN + 1], id[CL_UUID_LEN + 1];
 		bool bad = false;
 		int rc = row_check(pg, r, &csv->rows[i], &values, record_id, &bad);
-		if (rc == 0 && bad)
-			rc = CL_ECONFLICT;
-		if (rc == 0)
+		any_bad = any_bad || bad;
+		if (rc == 0 && !any_bad) {
 			rc = rec_app_record_save(pg, &r->job->who, &r->def,
 						 record_id[0] ? record_id : NULL, values, NULL,
 						 true, id);
+			if (record_id[0])
+				r->updated++;
+			else
+				r->created++;
+		}
 		json_decref(values);
+		if (rc == 0)
+			rc = row_done(r, bad);
 		if (rc < 0)
 			return rc;
-		if (record_id[0])
-			r->updated++;
-		else
-			r->created++;
 	}
-	return 0;
+	return any_bad ? CL_ECONFLICT : 0;
 }
 
-int rec_import_run(struct cl_pg *pg, struct rec_import_job *job, const atomic_bool *stop)
+int rec_import_run(struct cl_pg *pg, struct cl_pg *progress_pg, struct rec_import_job *job,
+		   const atomic_bool *stop)
 {
-	struct run r = {.job = job, .stop = stop, .errors = json_array()};
+	struct run r = {.job = job, .stop = stop, .progress_pg = progress_pg,
+			.errors = json_array()};
 	const char *state = "failed";
 	int rc = rec_db_app_find(pg, &job->who, job->app_id, &r.def);
 	if (rc == CL_ENOENT) {
@@ -234,32 +247,24 @@ int rec_import_run(struct cl_pg *pg, struct rec_import_job *job, const atomic_bo
 	}
 	if (rc == 0)
 		rc = rec_db_import_names(pg, job->who.tenant, &r.names);
-	if (rc == 0)
-		rc = rows_check(pg, &r);
 	if (rc < 0)
 		goto out;
-	if (r.stopped)
-		goto finish;
 	if (!job->commit) {
-		state = "done";
+		rc = rows_check(pg, &r);
+		if (rc < 0)
+			goto out;
+		if (!r.stopped)
+			state = "done";
 		goto finish;
 	}
-	if (r.valid < r.processed)
-		goto finish; /* all or nothing: nothing written */
-	json_t *first = r.errors;
-	r.errors = json_array();
 	rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, rows_write, &r);
 	if (rc == 0) {
 		state = "done";
-		json_decref(r.errors);
-		r.errors = first;
 	} else if (rc == CL_ECONFLICT) {
-		/* a row became invalid between the two passes */
-		json_decref(first);
+		/* all or nothing: a bad row (or a stop) rolled back every write */
 		r.created = r.updated = 0;
 		rc = 0;
 	} else {
-		json_decref(first);
 		goto out;
 	}
 finish:
@@ -270,8 +275,7 @@ finish:
 out:
 	if (rc < 0) {
 		/* the failure itself is recorded when the database lets us */
-		json_decref(r.errors);
-		r.errors = json_array();
+		json_array_clear(r.errors);
 		error_add(&r, 0, "", "内部エラーのため取り込めませんでした");
 		rec_db_import_finish(pg, job->id, "failed", r.processed, r.valid, 0, 0, r.errors);
 	}

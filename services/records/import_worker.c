@@ -1,6 +1,6 @@
 /* import_worker.c - the background workers of CSV imports: a queue of jobs
- * and REC_IMPORT_WORKERS threads, each with a PostgreSQL connection of its
- * own */
+ * and REC_IMPORT_WORKERS threads, each with two PostgreSQL connections of
+ * its own (the import's transaction, its progress) */
 #include "records.h"
 #include "carelink/log.h"
 
@@ -32,8 +32,9 @@ void rec_import_job_free(struct rec_import_job *job)
 static void *worker_main(void *arg)
 {
 	struct rec_imports *im = arg;
-	struct cl_pg pg;
+	struct cl_pg pg, progress;
 	cl_pg_open(&pg, im->conninfo); /* reconnects on first use when down */
+	cl_pg_open(&progress, im->conninfo);
 	pthread_mutex_lock(&im->lock);
 	for (;;) {
 		while (!im->head && !atomic_load(&im->stop))
@@ -45,13 +46,14 @@ static void *worker_main(void *arg)
 		if (!im->head)
 			im->tail = NULL;
 		pthread_mutex_unlock(&im->lock);
-		int rc = rec_import_run(&pg, job, &im->stop);
+		int rc = rec_import_run(&pg, &progress, job, &im->stop);
 		if (rc < 0)
 			cl_log_error("records: import %s: %s", job->id, cl_strerror(rc));
 		rec_import_job_free(job);
 		pthread_mutex_lock(&im->lock);
 	}
 	pthread_mutex_unlock(&im->lock);
+	cl_pg_close(&progress);
 	cl_pg_close(&pg);
 	return NULL;
 }

@@ -188,10 +188,13 @@ struct rec_import_job {
 	struct rec_import_job *next;
 };
 void rec_import_job_free(struct rec_import_job *job);
-/* rec_import_run() - check (and with commit, write) the rows of job on pg
- * and record the outcome in the imports table; stops early (the import
- * fails) when *stop becomes true. Returns 0 or a pg error. */
-int rec_import_run(struct cl_pg *pg, struct rec_import_job *job, const atomic_bool *stop);
+/* rec_import_run() - check (and with commit, write in one transaction) the
+ * rows of job on pg, progress written on progress_pg (another connection,
+ * so that it shows while the transaction runs), and record the outcome in
+ * the imports table; stops early (the import fails) when *stop becomes
+ * true. Returns 0 or a pg error. */
+int rec_import_run(struct cl_pg *pg, struct cl_pg *progress_pg, struct rec_import_job *job,
+		   const atomic_bool *stop);
 /* rec_imports_submit() - hand job (ownership taken) to the workers.
  * Returns 0, or CL_ERETRY when stopping (job freed). */
 int rec_imports_submit(struct rec_app *app, struct rec_import_job *job);
