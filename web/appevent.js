@@ -57,7 +57,7 @@ export function registrationSection(record, ctx) {
     register.addEventListener('click', () => act(register, 'POST'));
     const cancel = h('button', { type: 'button', class: 'secondary', testid: 'event-unregister' }, t('events.unregister'));
     cancel.addEventListener('click', () => act(cancel, 'DELETE'));
-    box.replaceChildren(
+    box.replaceChildren(...[
       h('h2', { class: 'section-title' }, t('events.registration')),
       h('p', { testid: 'event-count' }, countText(reg)),
       reg.full ? h('p', { class: 'warning', testid: 'event-full' }, t('events.full')) : null,
@@ -66,7 +66,8 @@ export function registrationSection(record, ctx) {
       reg.open !== false ? h('div', { class: 'form-actions' },
         reg.registered ? cancel : (reg.full ? null : register)) : null,
       err,
-      record.can_write ? peopleList(record, ctx) : null);
+      record.can_write ? peopleList(record, ctx) : null,
+    ].filter(Boolean));
   }
   paint(record.registration || { count: 0 });
   return box;

@@ -74,7 +74,7 @@ export function renderImport(root, app, ctx) {
           h('a', { href: appHref(app), testid: 'import-back' }, t('apps.backTo', { name: app.name || '' })));
         checked = null;
       } else {
-        result.replaceChildren(h('p', { class: 'form-error', testid: 'import-failed' }, t('import.failed')), errors.length ? reportTable(errors) : null);
+        result.replaceChildren(h('p', { class: 'form-error', testid: 'import-failed' }, t('import.failed')), ...(errors.length ? [reportTable(errors)] : []));
         checked = null;
       }
     } catch (e) {

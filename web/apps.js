@@ -5,10 +5,12 @@
 import { h, enc } from './dom.js';
 import { t } from './i18n.js';
 import { api, errorText, ApiError } from './api.js';
+import { getOrganisations } from './orgs.js';
 
 const KEEP_MS = 60_000;
 let listCache = null;
 const appCache = new Map(); // id or key -> {at, promise}
+const orgNames = new Map(); // organisation id -> name, for values the answer's display does not name
 
 /** GET /apps: the readable apps, built-ins first. */
 export function getApps(force = false) {
@@ -25,7 +27,8 @@ export function getApp(idOrKey, force = false) {
   const k = String(idOrKey);
   const hit = appCache.get(k);
   if (!force && hit && Date.now() - hit.at < KEEP_MS) return hit.promise;
-  const promise = api('GET', `/apps/${enc(k)}`).then((d) => d.app);
+  const orgs = getOrganisations().then((list) => { for (const o of list) orgNames.set(String(o.id), o.name); }).catch(() => {});
+  const promise = Promise.all([api('GET', `/apps/${enc(k)}`), orgs]).then(([d]) => d.app);
   appCache.set(k, { at: Date.now(), promise });
   promise.catch(() => appCache.delete(k));
   return promise;
@@ -73,7 +76,8 @@ export function valueText(field, value, display) {
     case 'multi_choice': return Array.isArray(value) ? value.join('、') : String(value);
     case 'datetime': return tokyoLocal(value).replace('T', ' ');
     case 'number': return typeof value === 'number' ? value.toLocaleString('ja-JP', { maximumFractionDigits: 10 }) : String(value);
-    case 'user': case 'organisation': case 'facility': return shown || String(value);
+    case 'organisation': return shown || orgNames.get(String(value)) || String(value);
+    case 'user': case 'facility': return shown || String(value);
     default: return String(value);
   }
 }

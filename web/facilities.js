@@ -102,7 +102,7 @@ async function facilityPage(root, route, ctx) {
     if (!ctx.alive) return;
     const row = (label, value, testid) => (value == null || value === '' ? null
       : h('div', { class: 'card-row' }, h('dt', {}, label), h('dd', { testid }, value)));
-    const coords = f.latitude != null && f.longitude != null ? `${f.latitude}, ${f.longitude}` : null;
+    const coords = f.latitude != null && f.longitude != null ? `${Number(f.latitude).toFixed(6)}, ${Number(f.longitude).toFixed(6)}` : null;
     root.replaceChildren(h('div', { testid: 'facility-page', dataset: { state: 'loaded', id: String(f.id) } },
       h('nav', { class: 'page-links' },
         h('a', { href: `#/facilities?district=${enc(f.district || '')}` }, t('facilities.back')),

@@ -200,3 +200,39 @@ test('the facility directory lists the facilities of a district', { timeout: 120
     await closeAll(ito);
   }
 });
+
+test('a CSV import: the dry run reports the bad row by line, then a clean file is imported',
+  { timeout: 120_000 }, async () => {
+    const tanaka = await newPage(browser);
+    try {
+      assert.equal(await login(tanaka, DEMO.tanaka.email), DEMO.tanaka.name);
+      await tanaka.goto(`${baseUrl()}/#/apps/events?view=list`);
+      await tanaka.locator('[data-testid="app-page"][data-state="loaded"]').waitFor();
+      await byTestId(tanaka, 'app-import-link').click();
+      await byTestId(tanaka, 'import-page').waitFor();
+      const day = tokyoDay(Date.now() + 40 * 24 * HOUR);
+      const a = uniqueText('勉強会 取り込み');
+      const b = uniqueText('会議 取り込み');
+      const csv = (kindB) => Buffer.from(`title,kind,starts_at,place\n"${a}",勉強会,${day} 18:00,市役所\n"${b}",${kindB},${day} 10:00,包括\n`, 'utf8');
+      await byTestId(tanaka, 'import-file').setInputFiles({ name: 'events.csv', mimeType: 'text/csv', buffer: csv('宴会') });
+      await byTestId(tanaka, 'import-encoding').selectOption('utf-8');
+      await byTestId(tanaka, 'import-dry-run').click();
+      await tanaka.locator('[data-testid="import-result"][data-state="done"]').waitFor();
+      const bad = byTestId(tanaka, 'import-error-row');
+      assert.equal(await bad.count(), 1);
+      assert.equal(await bad.getAttribute('data-line'), '3');
+      assert.ok(await byTestId(tanaka, 'import-commit').isDisabled(), 'nothing to import after a failed check');
+
+      await byTestId(tanaka, 'import-file').setInputFiles({ name: 'events.csv', mimeType: 'text/csv', buffer: csv('会議') });
+      await byTestId(tanaka, 'import-dry-run').click();
+      await byTestId(tanaka, 'import-ok').waitFor();
+      assert.ok((await byTestId(tanaka, 'import-progress-text').textContent()).includes('2'));
+      await byTestId(tanaka, 'import-commit').click();
+      await byTestId(tanaka, 'import-done').waitFor();
+      const found = await pageApiOk(tanaka, 'GET', `/apps/events/records?q=${encodeURIComponent(a)}`);
+      assert.equal(found.total, 1);
+      assert.deepEqual(tanaka.carelinkErrors, []);
+    } finally {
+      await closeAll(tanaka);
+    }
+  });
