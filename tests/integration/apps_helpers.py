@@ -73,7 +73,8 @@ def parse_time(text):
 
 
 def field(key, type_, label=None, required=False, **extra):
-    f = {"key": key, "label": label or key, "type": type_, "required": required}
+    f = {"key": key, "label": key if label is None else label, "type": type_,
+         "required": required}
     f.update(extra)
     return f
 
