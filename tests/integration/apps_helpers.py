@@ -27,6 +27,7 @@ import json
 import os
 import sys
 import time
+import urllib.parse
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -63,8 +63,8 @@ ROWS = [
                                         "owner_organisation": True}}, "admin", "app", True),
     ("PATCH", "/apps/{app}", {"name": "乗っ取り {who}"}, "admin", "app", True),
     ("GET", "/apps/{app}/records", None, "read", "app", False),
-    ("GET", "/apps/{app}/records?q={word}", None, "read", "app", False),
-    ("GET", "/apps/{app}/records?q={mid}&sort=title&limit=1", None, "read", "app", False),
+    ("GET", "/apps/{app}/records?q={qword}", None, "read", "app", False),
+    ("GET", "/apps/{app}/records?q={qmid}&sort=title&limit=1", None, "read", "app", False),
     ("GET", "/apps/{app}/records?f.status=%E6%9C%AA%E5%AF%BE%E5%BF%9C", None, "read", "app",
      False),
     ("POST", "/apps/{app}/records", {"values": {"title": "侵入 {word} {who}"}}, "create", "app",
@@ -72,7 +72,7 @@ ROWS = [
     ("POST", "/apps/{app}/records", {"values": {"title": "侵入 {word} {who}"},
                                      "owner_organisation_id": POLICE}, "create", "app", True),
     ("GET", "/apps/{app}/export.csv?encoding=utf-8", None, "read", "app", False),
-    ("GET", "/apps/{app}/export.csv?encoding=shift_jis&q={word}", None, "read", "app", False),
+    ("GET", "/apps/{app}/export.csv?encoding=shift_jis&q={qword}", None, "read", "app", False),
     ("POST", "/apps/{app}/imports?encoding=utf-8&mode=dry_run",
      ("csv", "件名,備考\r\n侵入 {word} {who}-dry,試し\r\n"), "create", "app", False),
     ("POST", "/apps/{app}/imports?encoding=utf-8&mode=commit",
@@ -248,7 +248,8 @@ def setup():
 
 def targets(f):
     """(app level key, record level key, ids) for each run of ROWS."""
-    base = {"word": f.word, "mid": f.word[3:8]}
+    base = {"word": f.word, "qword": ap.urllib.parse.quote(f.word),
+            "qmid": ap.urllib.parse.quote(f.word[3:8])}
     return [
         ("R", "r1", dict(base, app=f.app_r["id"], rec=f.r1["id"], **{"import": f.imports["R"]})),
         ("O", "ot", dict(base, app=f.app_o["id"], rec=f.ot["id"], **{"import": f.imports["O"]})),
@@ -280,12 +281,13 @@ def fake_ids(ids):
     return out
 
 
-def fresh_record(f, app_key):
-    """A record for a DELETE row, made by 高橋 and owned by 田中's
-    organisation (ot's rules in app O)."""
+def fresh_record(f, app_key, rec_key):
+    """A record for a DELETE row, made by 高橋 and owned like the target
+    record (田中's organisation, or 伊藤's for oi), so the same rules hold."""
     app = f.app_r if app_key == "R" else f.app_o
+    owner = ap.org_of("ito" if rec_key == "oi" else "tanaka")
     rec = ap.create_record(f.takahashi, app["id"], {"title": "削除用 %s" % f.word},
-                           owner=ap.org_of("tanaka"))
+                           owner=owner)
     return rec["id"]
 
 
@@ -303,7 +305,7 @@ def run_rows(f, who, caller, levels, problems, prefix=API, deletes=None):
             if refused_only and want < 400:
                 continue
             if "{fresh}" in path:
-                ids["fresh"] = fresh_record(f, app_key)
+                ids["fresh"] = fresh_record(f, app_key, rec_key)
                 if want >= 400:
                     deletes.append(ids["fresh"])
             real_path = fill(path, ids)
