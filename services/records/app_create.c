@@ -8,7 +8,6 @@
 enum MHD_Result rec_app_create(struct cl_http_req *req)
 {
 	struct rec_app *app = req->app;
-	rec_apps_init(app);
 	if (!rec_identity_tenant_admin(&req->identity))
 		return cl_http_error(req, 403, "forbidden", "アプリを作成できるのは自治体の管理者だけです");
 	struct rec_app_input in;

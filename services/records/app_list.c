@@ -4,7 +4,6 @@
 enum MHD_Result rec_app_list(struct cl_http_req *req)
 {
 	struct rec_app *app = req->app;
-	rec_apps_init(app);
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	json_t *out = NULL;
 	int rc = rec_db_app_list(pg, &req->identity, &out);

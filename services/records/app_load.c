@@ -10,7 +10,6 @@
 bool rec_app_load(struct cl_http_req *req, struct cl_pg *pg, const char *id_or_key,
 		  struct rec_app_def *app)
 {
-	rec_apps_init(req->app);
 	int rc = rec_db_app_find(pg, &req->identity, id_or_key, app);
 	if (rc == CL_ENOENT)
 		cl_http_error(req, 404, "app_not_found", "アプリが見つかりません");
@@ -22,7 +21,6 @@ bool rec_app_load(struct cl_http_req *req, struct cl_pg *pg, const char *id_or_k
 bool rec_app_record_load(struct cl_http_req *req, struct cl_pg *pg, const char *record_id,
 			 struct rec_app_def *app, char **owner)
 {
-	rec_apps_init(req->app);
 	char app_id[CL_UUID_LEN + 1];
 	*owner = NULL;
 	int rc = rec_db_app_record_app(pg, req->identity.tenant, record_id, app_id, owner);

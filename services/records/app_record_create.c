@@ -8,8 +8,7 @@
 #include <string.h>
 
 struct create_tx {
-	const struct cl_identity *who;
-	const struct rec_app_def *app;
+	struct rec_app_writer w;
 	const json_t *values;
 	const char *owner;
 	char id[CL_UUID_LEN + 1];
@@ -18,7 +17,7 @@ struct create_tx {
 static int create_body(struct cl_pg *pg, void *arg)
 {
 	struct create_tx *c = arg;
-	return rec_app_record_save(pg, c->who, c->app, NULL, c->values, c->owner, false, c->id);
+	return rec_app_write_create(pg, &c->w, NULL, c->values, c->owner, c->id);
 }
 
 /* the owner_organisation_id of a body: only tenant admins choose another
@@ -88,7 +87,7 @@ enum MHD_Result rec_app_record_create(struct cl_http_req *req)
 		r = rec_app_invalid_record(req, errors);
 		goto out;
 	}
-	struct create_tx c = {.who = &req->identity, .app = &def, .values = norm, .owner = owner};
+	struct create_tx c = {.w = {app->svc->schemas, &req->identity, &def, false}, .values = norm, .owner = owner};
 	rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, create_body, &c);
 	if (rc == 0)
 		out = rec_app_record_json_for(pg, &req->identity, &def, c.id);

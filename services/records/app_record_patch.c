@@ -8,8 +8,7 @@
 #include <string.h>
 
 struct patch_tx {
-	const struct cl_identity *who;
-	const struct rec_app_def *app;
+	struct rec_app_writer w;
 	const char *record_id;
 	const json_t *values;
 	const char *owner;
@@ -23,7 +22,7 @@ static int patch_body(struct cl_pg *pg, void *arg)
 	json_t *old = NULL;
 	char *owner = NULL;
 	json_array_clear(t->errors);
-	int rc = rec_db_app_record_lock(pg, t->who->tenant, t->record_id, &old, &owner);
+	int rc = rec_db_app_record_lock(pg, t->w.who->tenant, t->record_id, &old, &owner);
 	if (rc < 0)
 		return rc;
 	const char *k;
@@ -34,13 +33,13 @@ static int patch_body(struct cl_pg *pg, void *arg)
 		else
 			json_object_set(old, k, v);
 	}
-	rec_app_values_rules(t->app->fields, old, t->errors);
+	rec_app_values_rules(t->w.app->fields, old, t->errors);
 	json_decref(old);
 	free(owner);
 	if (json_array_size(t->errors) > 0)
 		return CL_EINVAL;
-	return rec_app_record_save(pg, t->who, t->app, t->record_id, t->values, t->owner, false,
-				   t->id);
+	cl_strlcpy(t->id, t->record_id, sizeof t->id);
+	return rec_app_write_update(pg, &t->w, t->record_id, t->values, t->owner);
 }
 
 enum MHD_Result rec_app_record_patch(struct cl_http_req *req)
@@ -91,7 +90,7 @@ enum MHD_Result rec_app_record_patch(struct cl_http_req *req)
 		r = rec_app_invalid_record(req, errors);
 		goto out;
 	}
-	struct patch_tx t = {.who = &req->identity, .app = &def, .record_id = req->params[0],
+	struct patch_tx t = {.w = {app->svc->schemas, &req->identity, &def, false}, .record_id = req->params[0],
 			     .values = norm, .owner = owner, .errors = errors};
 	rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, patch_body, &t);
 	if (rc == 0)

@@ -6,15 +6,14 @@
 #include <stdlib.h>
 
 struct remove_tx {
-	const struct cl_identity *who;
-	const struct rec_app_def *app;
+	struct rec_app_writer w;
 	const char *record_id;
 };
 
 static int remove_body(struct cl_pg *pg, void *arg)
 {
 	struct remove_tx *t = arg;
-	return rec_app_record_delete(pg, t->who, t->app, t->record_id);
+	return rec_app_write_delete(pg, &t->w, t->record_id);
 }
 
 enum MHD_Result rec_app_record_remove(struct cl_http_req *req)
@@ -32,7 +31,7 @@ enum MHD_Result rec_app_record_remove(struct cl_http_req *req)
 		r = cl_http_error(req, 403, "forbidden", "このレコードを削除する権限がありません");
 		goto out;
 	}
-	struct remove_tx t = {.who = &req->identity, .app = &def, .record_id = req->params[0]};
+	struct remove_tx t = {.w = {app->svc->schemas, &req->identity, &def, false}, .record_id = req->params[0]};
 	int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, remove_body, &t);
 	if (rc == CL_ENOENT)
 		r = cl_http_error(req, 404, "record_not_found", "レコードが見つかりません");

@@ -38,11 +38,6 @@
 #define REC_APP_COMMENT_MAX 2000
 
 struct rec_app;
-/* rec_apps_init() - remember app's schemas for the directory events that
- * rec_app_record_save() and rec_app_record_delete() write; call once after
- * the service opened, before any record is saved (the app routes call it
- * too). */
-void rec_apps_init(struct rec_app *app);
 
 struct rec_app_def {               /* an app as loaded for a caller */
 	char id[CL_UUID_LEN + 1];
@@ -160,25 +155,31 @@ json_t *rec_app_builtin_fields(const char *key);
 
 /* ---- records (app_record_*.c, db_app_record.c) ---- */
 
-/* inside the caller's transaction: create (record_id NULL) or update a
- * record with already checked values, write its history row and its
- * AppRecordCreated/Updated event (outbox; quiet as given); owner_org NULL
- * = creator's (create) or unchanged (update); id_out gets the id. For an
- * update values holds only the keys that change (JSON null clears). */
-int rec_app_record_save(struct cl_pg *pg, const struct cl_identity *who,
-			const struct rec_app_def *app, const char *record_id,
-			const json_t *values, const char *owner_org, bool quiet,
-			char id_out[CL_UUID_LEN + 1]);
-/* rec_event_watchers() - the user ids registered for event record_id of
- * tenant (a new JSON array of strings, or NULL for none), for the watchers
- * of AppRecordUpdated/Deleted. Defined by the event calendar (event_*.c);
- * declared weak so that records builds without it (then no watchers). */
-json_t *rec_event_watchers(struct cl_pg *pg, const char *tenant, const char *record_id)
-	__attribute__((weak));
-/* rec_app_record_delete() - inside the caller's transaction: soft-delete,
- * history row, AppRecordDeleted. CL_ENOENT when already gone. */
-int rec_app_record_delete(struct cl_pg *pg, const struct cl_identity *who,
-			  const struct rec_app_def *app, const char *record_id);
+/* Who writes app records and how, for the functions below: the service's
+ * schemas (for the directory events), the person, the app, and whether the
+ * write is quiet (a bulk write: imports, the demo seed). All borrowed. */
+struct rec_app_writer {
+	const struct cl_avro_registry *schemas;
+	const struct cl_identity *who;
+	const struct rec_app_def *app;
+	bool quiet;
+};
+/* Inside the caller's transaction, with values already checked: each
+ * writes the row, its history row and its AppRecordCreated / Updated /
+ * Deleted event (outbox, key the record id). */
+/* rec_app_write_create() - a new record with id (NULL: a new random one),
+ * owned by owner_org (NULL: the writer's organisation); id_out gets its id. */
+int rec_app_write_create(struct cl_pg *pg, const struct rec_app_writer *w, const char *id,
+			  const json_t *values, const char *owner_org,
+			  char id_out[CL_UUID_LEN + 1]);
+/* rec_app_write_update() - change record_id: values holds only the keys
+ * that change (JSON null clears); owner_org NULL leaves the owner. */
+int rec_app_write_update(struct cl_pg *pg, const struct rec_app_writer *w,
+			  const char *record_id, const json_t *values, const char *owner_org);
+/* rec_app_write_delete() - soft-delete record_id. CL_ENOENT when already
+ * gone. */
+int rec_app_write_delete(struct cl_pg *pg, const struct rec_app_writer *w,
+			  const char *record_id);
 /* the API JSON of a record for who (see APPS.md "record"), new reference;
  * NULL when not found/readable */
 json_t *rec_app_record_json(struct cl_pg *pg, const struct cl_identity *who,

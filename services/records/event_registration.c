@@ -47,8 +47,8 @@ json_t *rec_event_registration_json(struct cl_pg *pg, const struct cl_identity *
 	return out;
 }
 
-/* declared weak in apps.h: the watchers of AppRecordUpdated/Deleted of an
- * event are the people registered for it */
+/* the watchers of AppRecordUpdated/Deleted of an event are the people
+ * registered for it */
 json_t *rec_event_watchers(struct cl_pg *pg, const char *tenant, const char *record_id)
 {
 	json_t *users = NULL;

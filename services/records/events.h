@@ -27,6 +27,11 @@ struct cl_identity;
 json_t *rec_event_registration_json(struct cl_pg *pg, const struct cl_identity *who,
 				    const char *record_id);
 
+/* rec_event_watchers() - the user ids registered for event record_id of
+ * tenant (a new JSON array of strings), or NULL when none, for the
+ * watchers of AppRecordUpdated/Deleted (event_registration.c). */
+json_t *rec_event_watchers(struct cl_pg *pg, const char *tenant, const char *record_id);
+
 /* rec_reminders_start() - the thread that emits EventReminderDue;
  * app->reminders is set. Returns 0 or a negative CL_E* code
  * (event_reminder.c). */

@@ -103,6 +103,7 @@ enum MHD_Result rec_import_create(struct cl_http_req *req)
 	cl_uuid_new(job->id);
 	cl_strlcpy(job->app_id, def.id, sizeof job->app_id);
 	job->who = req->identity;
+	job->schemas = app->svc->schemas;
 	job->commit = !strcmp(mode, "commit");
 	rec_app_def_release(&def);
 

@@ -217,9 +217,11 @@ static int rows_write(struct cl_pg *pg, void *arg)
 		int rc = row_check(pg, r, &csv->rows[i], &values, record_id, &bad);
 		any_bad = any_bad || bad;
 		if (rc == 0 && !any_bad) {
-			rc = rec_app_record_save(pg, &r->job->who, &r->def,
-						 record_id[0] ? record_id : NULL, values, NULL,
-						 true, id);
+			struct rec_app_writer w = {r->job->schemas, &r->job->who, &r->def, true};
+			if (record_id[0])
+				rc = rec_app_write_update(pg, &w, record_id, values, NULL);
+			else
+				rc = rec_app_write_create(pg, &w, NULL, values, NULL, id);
 			if (record_id[0])
 				r->updated++;
 			else

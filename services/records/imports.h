@@ -182,6 +182,7 @@ struct rec_import_job {
 	char id[CL_UUID_LEN + 1];
 	char app_id[CL_UUID_LEN + 1];
 	struct cl_identity who;
+	const struct cl_avro_registry *schemas; /* borrowed: the service's */
 	bool commit;                /* mode=commit */
 	struct rec_csv csv;         /* owned: the rows, header first */
 	struct rec_import_map map;  /* owned */

@@ -2,9 +2,8 @@
  * (tools/demo/facilities.json) and event calendar (tools/demo/events.json,
  * dates relative to the month the seed runs in, Asia/Tokyo) with the
  * events' registrations. Fixed ids make it idempotent: a record whose id
- * exists is skipped. Each new record gets its history row and a quiet
- * AppRecordCreated, as rec_app_record_save() writes them; the seed writes
- * them itself because that function gives a new record a random id. */
+ * exists is skipped. Each new record is written like any other (history
+ * row and AppRecordCreated), quiet: the seed is a bulk write. */
 #include "records.h"
 #include "carelink/err.h"
 #include "carelink/log.h"
@@ -66,31 +65,6 @@ static int seed_identity(const struct seed_apps *s, const char *org, struct cl_i
 	return 0;
 }
 
-/* AppRecordCreated of a new record (quiet: the seed is a bulk write) */
-static int created_event(struct cl_pg *pg, const struct seed_apps *s,
-			 const struct cl_identity *who, const struct rec_app_def *def,
-			 const char *id, const json_t *values)
-{
-	char *text = json_dumps(values, JSON_COMPACT | JSON_SORT_KEYS);
-	json_t *ev = cl_event_new(who->tenant);
-	json_t *rest = json_pack(
-		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:{s:O, s:O}, s:b, s:s}", "record_id", id,
-		"app_id", def->id, "app_key", def->key, "app_name", def->name, "title",
-		rec_app_title(def->fields, values), "owner_organisation_id", who->organisation,
-		"actor_id", who->user, "actor_name", who->name, "readers", "professions",
-		json_object_get(def->read, "professions"), "organisations",
-		json_object_get(def->read, "organisations"), "quiet", 1, "values", text);
-	if (!ev || !rest)
-		abort();
-	json_object_update(ev, rest);
-	json_decref(rest);
-	free(text);
-	int rc = cl_outbox_add(pg, s->app->svc->schemas, REC_TOPIC_DIRECTORY, id,
-			       REC_EVENT_APP_RECORD_CREATED, ev);
-	json_decref(ev);
-	return rc == CL_EINVAL ? CL_EFATAL : rc;
-}
-
 /* Create record id of app key with values (checked against its fields),
  * owned by org, unless the id is taken. *created tells which. */
 static int record_seed(struct cl_pg *pg, struct seed_apps *s, const char *key, const char *id,
@@ -123,22 +97,9 @@ static int record_seed(struct cl_pg *pg, struct seed_apps *s, const char *key, c
 		rc = CL_EINVAL;
 		goto out;
 	}
-	char *search = rec_app_search_text(def.fields, clean);
-	rc = rec_db_app_record_insert(pg, s->tenant_id, def.id, id, clean, search, org, who.user,
-				      who.name);
-	free(search);
-	if (rc < 0)
-		goto out;
-	json_t *changes = json_object();
-	const char *k;
-	json_t *v;
-	json_object_foreach(clean, k, v)
-		json_object_set_new(changes, k, json_pack("{s:n, s:O}", "from", "to", v));
-	rc = rec_db_app_change_insert(pg, s->tenant_id, id, "created", changes, who.user,
-				      who.name);
-	json_decref(changes);
-	if (rc == 0)
-		rc = created_event(pg, s, &who, &def, id, clean);
+	struct rec_app_writer w = {s->app->svc->schemas, &who, &def, true};
+	char made[CL_UUID_LEN + 1];
+	rc = rec_app_write_create(pg, &w, id, clean, org, made);
 	*created = rc == 0;
 out:
 	json_decref(clean);
@@ -294,7 +255,6 @@ int rec_seed_demo_apps(struct rec_app *app)
 	gmtime_r(&now, &tm);
 	s.year = tm.tm_year + 1900;
 	s.month = tm.tm_mon + 1;
-	rec_apps_init(app);
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, seed_body, &s);
 	cl_pg_pool_put(&app->svc->pool, pg);

@@ -1,4 +1,4 @@
-/* app_record_save.c - writing app records inside a transaction: create,
+/* app_record_write.c - writing app records inside a transaction: create,
  * update and soft delete, each with its history row and its directory
  * event; and the API JSON of a record for a caller */
 #include "records.h"
@@ -10,19 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the Avro schemas of the service, set once by rec_apps_init() */
-static const struct cl_avro_registry *apps_schemas;
-
-void rec_apps_init(struct rec_app *app)
-{
-	__atomic_store_n(&apps_schemas, app->svc->schemas, __ATOMIC_RELEASE);
-}
-
 /* the event common to the three kinds; new reference */
-static json_t *event_base(const struct cl_identity *who, const struct rec_app_def *app,
-			  const char *record_id, const json_t *values, const char *owner_org,
-			  bool quiet)
+static json_t *event_base(const struct rec_app_writer *w, const char *record_id,
+			  const json_t *values, const char *owner_org)
 {
+	const struct cl_identity *who = w->who;
+	const struct rec_app_def *app = w->app;
 	json_t *ev = cl_event_new(who->tenant);
 	json_t *readers = json_pack("{s:O, s:O}", "professions",
 				    json_object_get(app->read, "professions"), "organisations",
@@ -36,20 +29,14 @@ static json_t *event_base(const struct cl_identity *who, const struct rec_app_de
 	json_object_set_new(ev, "actor_id", json_string(who->user));
 	json_object_set_new(ev, "actor_name", json_string(who->name));
 	json_object_set_new(ev, "readers", readers);
-	json_object_set_new(ev, "quiet", json_boolean(quiet));
+	json_object_set_new(ev, "quiet", json_boolean(w->quiet));
 	return ev;
 }
 
-static int event_add(struct cl_pg *pg, const char *record_id, const char *name, json_t *ev)
+static int event_add(struct cl_pg *pg, const struct rec_app_writer *w, const char *record_id,
+		     const char *name, json_t *ev)
 {
-	const struct cl_avro_registry *schemas = __atomic_load_n(&apps_schemas, __ATOMIC_ACQUIRE);
-	if (!schemas) {
-		cl_log_error("app record event without schemas: rec_apps_init() was not called",
-			     "record_id", record_id, NULL);
-		json_decref(ev);
-		return CL_EFATAL;
-	}
-	int rc = cl_outbox_add(pg, schemas, REC_TOPIC_DIRECTORY, record_id, name, ev);
+	int rc = cl_outbox_add(pg, w->schemas, REC_TOPIC_DIRECTORY, record_id, name, ev);
 	json_decref(ev);
 	/* the values were checked; a mismatch here is ours, not the caller's */
 	return rc == CL_EINVAL ? CL_EFATAL : rc;
@@ -62,11 +49,16 @@ static void set_values_text(json_t *ev, const json_t *values)
 	free(v);
 }
 
-static int record_create(struct cl_pg *pg, const struct cl_identity *who,
-			 const struct rec_app_def *app, const json_t *values, const char *owner_org,
-			 bool quiet, char id[CL_UUID_LEN + 1])
+int rec_app_write_create(struct cl_pg *pg, const struct rec_app_writer *w, const char *given,
+			  const json_t *values, const char *owner_org,
+			  char id[CL_UUID_LEN + 1])
 {
-	cl_uuid_new(id);
+	const struct cl_identity *who = w->who;
+	const struct rec_app_def *app = w->app;
+	if (given)
+		cl_strlcpy(id, given, CL_UUID_LEN + 1);
+	else
+		cl_uuid_new(id);
 	const char *owner = owner_org ? owner_org : who->organisation;
 	char *search = rec_app_search_text(app->fields, values);
 	int rc = rec_db_app_record_insert(pg, who->tenant, app->id, id, values, search, owner,
@@ -84,9 +76,9 @@ static int record_create(struct cl_pg *pg, const struct cl_identity *who,
 	json_decref(changes);
 	if (rc < 0)
 		return rc;
-	json_t *ev = event_base(who, app, id, values, owner, quiet);
+	json_t *ev = event_base(w, id, values, owner);
 	set_values_text(ev, values);
-	return event_add(pg, id, REC_EVENT_APP_RECORD_CREATED, ev);
+	return event_add(pg, w, id, REC_EVENT_APP_RECORD_CREATED, ev);
 }
 
 /* the people to tell of a change of record_id (an event's registered
@@ -95,15 +87,16 @@ static json_t *watchers(struct cl_pg *pg, const struct cl_identity *who,
 			const struct rec_app_def *app, const char *record_id)
 {
 	json_t *w = NULL;
-	if (!strcmp(app->key, REC_APP_EVENTS) && rec_event_watchers)
+	if (!strcmp(app->key, REC_APP_EVENTS))
 		w = rec_event_watchers(pg, who->tenant, record_id);
 	return w ? w : json_array();
 }
 
-static int record_update(struct cl_pg *pg, const struct cl_identity *who,
-			 const struct rec_app_def *app, const char *id, const json_t *values,
-			 const char *owner_org, bool quiet)
+int rec_app_write_update(struct cl_pg *pg, const struct rec_app_writer *w, const char *id,
+			  const json_t *values, const char *owner_org)
 {
+	const struct cl_identity *who = w->who;
+	const struct rec_app_def *app = w->app;
 	json_t *old = NULL;
 	char *old_owner = NULL;
 	int rc = rec_db_app_record_lock(pg, who->tenant, id, &old, &old_owner);
@@ -136,11 +129,11 @@ static int record_update(struct cl_pg *pg, const struct cl_identity *who,
 		rc = rec_db_app_change_insert(pg, who->tenant, id, "updated", changes, who->user,
 					      who->name);
 	if (rc == 0) {
-		json_t *ev = event_base(who, app, id, merged, owner, quiet);
+		json_t *ev = event_base(w, id, merged, owner);
 		set_values_text(ev, merged);
 		json_object_set_new(ev, "changed_fields", json_incref(changed));
 		json_object_set_new(ev, "watchers", watchers(pg, who, app, id));
-		rc = event_add(pg, id, REC_EVENT_APP_RECORD_UPDATED, ev);
+		rc = event_add(pg, w, id, REC_EVENT_APP_RECORD_UPDATED, ev);
 	}
 	json_decref(old);
 	json_decref(merged);
@@ -150,26 +143,17 @@ static int record_update(struct cl_pg *pg, const struct cl_identity *who,
 	return rc;
 }
 
-int rec_app_record_save(struct cl_pg *pg, const struct cl_identity *who,
-			const struct rec_app_def *app, const char *record_id,
-			const json_t *values, const char *owner_org, bool quiet,
-			char id_out[CL_UUID_LEN + 1])
+int rec_app_write_delete(struct cl_pg *pg, const struct rec_app_writer *w,
+			  const char *record_id)
 {
-	if (!record_id)
-		return record_create(pg, who, app, values, owner_org, quiet, id_out);
-	cl_strlcpy(id_out, record_id, CL_UUID_LEN + 1);
-	return record_update(pg, who, app, record_id, values, owner_org, quiet);
-}
-
-int rec_app_record_delete(struct cl_pg *pg, const struct cl_identity *who,
-			  const struct rec_app_def *app, const char *record_id)
-{
+	const struct cl_identity *who = w->who;
+	const struct rec_app_def *app = w->app;
 	json_t *old = NULL;
 	char *owner = NULL;
 	int rc = rec_db_app_record_lock(pg, who->tenant, record_id, &old, &owner);
 	if (rc < 0)
 		return rc;
-	json_t *w = watchers(pg, who, app, record_id);
+	json_t *tell = watchers(pg, who, app, record_id);
 	rc = rec_db_app_record_mark_deleted(pg, who->tenant, record_id, who->user, who->name);
 	if (rc == 0) {
 		json_t *none = json_object();
@@ -178,11 +162,11 @@ int rec_app_record_delete(struct cl_pg *pg, const struct cl_identity *who,
 		json_decref(none);
 	}
 	if (rc == 0) {
-		json_t *ev = event_base(who, app, record_id, old, owner, false);
-		json_object_set_new(ev, "watchers", json_incref(w));
-		rc = event_add(pg, record_id, REC_EVENT_APP_RECORD_DELETED, ev);
+		json_t *ev = event_base(w, record_id, old, owner);
+		json_object_set_new(ev, "watchers", json_incref(tell));
+		rc = event_add(pg, w, record_id, REC_EVENT_APP_RECORD_DELETED, ev);
 	}
-	json_decref(w);
+	json_decref(tell);
 	json_decref(old);
 	free(owner);
 	return rc;
@@ -201,7 +185,7 @@ json_t *rec_app_record_json_for(struct cl_pg *pg, const struct cl_identity *who,
 		return NULL;
 	}
 	json_object_set_new(rec, "can_write", json_boolean(rec_app_can_write(app, who, owner)));
-	if (!strcmp(app->key, REC_APP_EVENTS) && rec_event_watchers) {
+	if (!strcmp(app->key, REC_APP_EVENTS)) {
 		json_t *reg = rec_event_registration_json(pg, who, record_id);
 		if (reg)
 			json_object_set_new(rec, "registration", reg);
