@@ -216,6 +216,8 @@ static void test_registry_lookup(void **state)
 		"carelink.directory.AppRecordUpdated",
 		"carelink.directory.AppRecordDeleted",
 		"carelink.directory.EventReminderDue",
+		"carelink.identity.OrganisationChanged",
+		"carelink.directory.AppChanged",
 	};
 	struct cl_avro_schema_info info, again;
 	const size_t n = sizeof(names) / sizeof(names[0]);
