@@ -1,6 +1,8 @@
 /* org_admin.c - GET/POST /api/v1/organisations, PATCH /api/v1/organisations/{id}:
- * everyone in the tenant reads the organisations, tenant admins change them */
+ * everyone in the tenant reads the organisations, tenant admins change them;
+ * each change is announced with OrganisationChanged */
 #include "admin.h"
+#include "org_announce.h"
 
 #include <carelink/err.h>
 #include <string.h>
@@ -113,14 +115,19 @@ struct org_change {
 static int org_change_tx(struct cl_pg *pg, void *arg)
 {
 	struct org_change *c = arg;
+	struct gw_app *app = c->req->app;
 	json_decref(c->org);
 	c->org = NULL;
 	int rc = c->create ? gw_db_org_create(pg, c->actor->id.tenant, c->id, c->name, c->kind)
 			   : gw_db_org_update(pg, c->actor->id.tenant, c->id, c->name, c->kind);
 	if (rc == 0)
 		rc = gw_db_org_get(pg, c->actor->id.tenant, c->id, &c->org);
+	if (rc == 0)
+		rc = gw_org_announce(pg, app->svc->schemas, c->actor->id.tenant, c->id,
+				     json_string_value(json_object_get(c->org, "name")),
+				     json_string_value(json_object_get(c->org, "kind")));
 	if (rc == 0 && !c->create && c->name)
-		rc = org_members_announce(pg, c->req->app, c->actor->id.tenant, c->id);
+		rc = org_members_announce(pg, app, c->actor->id.tenant, c->id);
 	if (rc < 0)
 		return rc;
 	json_t *detail = json_pack("{s:s?, s:s?}", "name", c->name, "kind", c->kind);

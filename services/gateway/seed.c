@@ -1,7 +1,8 @@
 /* seed.c - `carelink-gateway --seed-demo`: the demo municipality's tenant,
  * organisations and users from tools/demo/seed.json, idempotently; each new
- * user is announced on carelink.identity */
+ * organisation and user is announced on carelink.identity */
 #include "gateway.h"
+#include "org_announce.h"
 
 #include <carelink/err.h>
 #include <carelink/json.h>
@@ -27,10 +28,17 @@ static int seed_orgs(struct cl_pg *pg, struct seed_arg *a)
 	{
 		const char *p[4] = {cl_json_str(o, "id"), a->tenant, cl_json_str(o, "name"),
 				    cl_json_str(o, "kind")};
-		int rc = cl_pg_exec(pg, NULL,
+		PGresult *res;
+		int rc = cl_pg_exec(pg, &res,
 				    "INSERT INTO organisations (id, tenant_id, name, kind)"
 				    " VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
 				    4, p);
+		if (rc < 0)
+			return rc;
+		long inserted = cl_pg_affected(res);
+		PQclear(res);
+		if (inserted)
+			rc = gw_org_announce(pg, a->svc->schemas, a->tenant, p[0], p[2], p[3]);
 		if (rc < 0)
 			return rc;
 	}
