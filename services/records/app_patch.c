@@ -1,18 +1,23 @@
 /* app_patch.c - PATCH /v1/apps/:id: a tenant admin renames an app or
  * changes its fields and rules; a change that would orphan data is
- * refused (409, the field named) and nothing changes */
+ * refused (409, the field named) and nothing changes. A change commits with
+ * its AppChanged UPDATED event; a PATCH that changes nothing writes and
+ * announces nothing. */
 #include "records.h"
 #include "carelink/err.h"
+#include "carelink/log.h"
 
 #include <stdio.h>
 #include <string.h>
 
 struct patch_tx {
+	const struct cl_avro_registry *schemas;
 	const struct cl_identity *who;
 	const char *app_id;
 	const struct rec_app_input *in;
 	struct rec_space_refusal refusal;
 	char msg[800];
+	bool changed;
 };
 
 static int refuse(struct patch_tx *t, const char *code, const char *fmt, const char *key)
@@ -91,13 +96,58 @@ static int fields_check(struct cl_pg *pg, struct patch_tx *t, const json_t *old,
 	return 0;
 }
 
+static bool text_differs(const char *given, const json_t *cur)
+{
+	return given && strcmp(given, json_string_value(cur) ? json_string_value(cur) : "");
+}
+
+static bool json_differs(const json_t *given, const json_t *cur)
+{
+	return given && !json_equal((json_t *)given, (json_t *)cur);
+}
+
+/* whether in changes any part of cur (the app's API JSON) */
+static bool input_changes(const struct rec_app_input *in, const json_t *cur)
+{
+	return text_differs(in->name, json_object_get(cur, "name")) ||
+	       text_differs(in->description, json_object_get(cur, "description")) ||
+	       json_differs(in->fields, json_object_get(cur, "fields")) ||
+	       json_differs(in->read, json_object_get(cur, "read")) ||
+	       json_differs(in->write, json_object_get(cur, "write"));
+}
+
+/* the update of app_id and its AppChanged UPDATED event, as the app reads
+ * after the update */
+static int update_and_announce(struct cl_pg *pg, struct patch_tx *t)
+{
+	int rc = rec_db_app_update(pg, t->who->tenant, t->app_id, t->in->name, t->in->description,
+				   t->in->fields, t->in->read, t->in->write);
+	json_t *now = NULL;
+	if (rc == 0)
+		rc = rec_db_app_json(pg, t->who, t->app_id, &now);
+	if (rc == 0)
+		rc = rec_app_event_add(pg, t->schemas, t->who, now, "UPDATED");
+	json_decref(now);
+	return rc;
+}
+
 static int patch_body(struct cl_pg *pg, void *arg)
 {
 	struct patch_tx *t = arg;
 	t->refusal.status = 0;
+	t->changed = false;
 	int rc = rec_db_app_lock(pg, t->who->tenant, t->app_id);
 	if (rc < 0)
 		return rc;
+	/* the app as it is now, under the lock */
+	json_t *cur = NULL;
+	rc = rec_db_app_json(pg, t->who, t->app_id, &cur);
+	if (rc < 0)
+		return rc;
+	t->changed = input_changes(t->in, cur);
+	json_decref(cur);
+	if (!t->changed)
+		return 0; /* nothing to write, nothing to announce */
 	if (t->in->fields) {
 		/* the fields as they are now, under the lock */
 		struct rec_app_def cur;
@@ -108,8 +158,7 @@ static int patch_body(struct cl_pg *pg, void *arg)
 		if (rc < 0)
 			return rc;
 	}
-	return rec_db_app_update(pg, t->who->tenant, t->app_id, t->in->name, t->in->description,
-				 t->in->fields, t->in->read, t->in->write);
+	return update_and_announce(pg, t);
 }
 
 enum MHD_Result rec_app_patch(struct cl_http_req *req)
@@ -131,11 +180,15 @@ enum MHD_Result rec_app_patch(struct cl_http_req *req)
 		r = req->result;
 		goto out;
 	}
-	struct patch_tx t = {.who = &req->identity, .app_id = def.id, .in = &in};
+	struct patch_tx t = {.schemas = app->svc->schemas, .who = &req->identity,
+			     .app_id = def.id, .in = &in};
 	int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, patch_body, &t);
 	json_t *out = NULL;
 	if (rc == 0)
 		rc = rec_db_app_json(pg, &req->identity, def.id, &out);
+	if (rc == 0 && t.changed)
+		cl_log_info("app changed", "app_id", def.id, "tenant_id", req->identity.tenant,
+			    NULL);
 	if (rc == 0)
 		r = cl_http_json(req, 200, json_pack("{s:o}", "app", out));
 	else if (t.refusal.status)

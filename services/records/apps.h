@@ -144,6 +144,15 @@ int rec_db_app_field_usage(struct cl_pg *pg, const char *app_id, const char *key
 			   const char *choice, long *with_value, long *with_choice,
 			   long *missing);
 
+/* rec_app_event_add() - add the AppChanged event of app (its API JSON as
+ * rec_db_app_json() answers it: id, key, name and read are used; borrowed)
+ * to the outbox of the open transaction, on carelink.directory with key
+ * the app id; change is "CREATED" or "UPDATED", the actor is who. Returns
+ * 0, CL_EFATAL (app does not fit the schema) or a cl_pg_exec() code
+ * (app_event.c). */
+int rec_app_event_add(struct cl_pg *pg, const struct cl_avro_registry *schemas,
+		      const struct cl_identity *who, const json_t *app, const char *change);
+
 /* ---- built-in apps (app_builtin.c) ---- */
 
 /* rec_app_builtin_ensure() - create the built-in apps of tenant when
