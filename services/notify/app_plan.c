@@ -10,8 +10,8 @@
 #include "carelink/err.h"
 #include "carelink/util.h"
 
-int nt_app_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
-		      const char **record_id, char *reason, size_t reason_size)
+/* the event id, tenant and app copy of plan from ev; false when one lacks */
+static bool app_readers_read(struct nt_plan *plan, const json_t *ev)
 {
 	const json_t *readers = json_object_get(ev, "readers");
 	const json_t *professions = json_object_get(readers, "professions");
@@ -22,18 +22,37 @@ int nt_app_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
 	plan->event_id = nt_event_str(ev, "event_id");
 	plan->tenant_id = nt_event_str(ev, "tenant_id");
 	plan->app.app_id = nt_event_str(ev, "app_id");
-	*record_id = nt_event_str(ev, "record_id");
-	if (!plan->event_id || !plan->tenant_id || !plan->app.app_id || !*record_id ||
+	if (!plan->event_id || !plan->tenant_id || !plan->app.app_id ||
 	    !json_is_integer(time) || !nt_string_array(professions) ||
-	    !nt_string_array(organisations)) {
-		snprintf(reason, reason_size,
-			 "%s lacks its event id, tenant, time, app, record or readers", what);
-		return CL_EINVAL;
-	}
+	    !nt_string_array(organisations))
+		return false;
 	plan->app.tenant_id = plan->tenant_id;
 	plan->app.professions = professions;
 	plan->app.organisations = organisations;
 	plan->app.time = json_integer_value(time);
+	return true;
+}
+
+int nt_app_plan_readers(struct nt_plan *plan, const json_t *ev, const char *what,
+			char *reason, size_t reason_size)
+{
+	if (app_readers_read(plan, ev))
+		return 0;
+	snprintf(reason, reason_size, "%s lacks its event id, tenant, time, app or readers",
+		 what);
+	return CL_EINVAL;
+}
+
+int nt_app_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
+		      const char **record_id, char *reason, size_t reason_size)
+{
+	bool ok = app_readers_read(plan, ev);
+	*record_id = nt_event_str(ev, "record_id");
+	if (!ok || !*record_id) {
+		snprintf(reason, reason_size,
+			 "%s lacks its event id, tenant, time, app, record or readers", what);
+		return CL_EINVAL;
+	}
 	return 0;
 }
 

@@ -26,6 +26,7 @@ static const struct {
 	{NT_SCHEMA_APP_RECORD_UPDATED, nt_app_record_updated_plan, NT_INBOX_DIRECTORY},
 	{NT_SCHEMA_APP_RECORD_DELETED, nt_app_record_deleted_plan, NT_INBOX_DIRECTORY},
 	{NT_SCHEMA_EVENT_REMINDER_DUE, nt_event_reminder_due_plan, NT_INBOX_DIRECTORY},
+	{NT_SCHEMA_APP_CHANGED, nt_app_changed_plan, NT_INBOX_DIRECTORY},
 };
 
 /* the index of type's planner in nt_planners, or -1 */

@@ -28,6 +28,7 @@
 #define NT_SCHEMA_APP_RECORD_UPDATED "carelink.directory.AppRecordUpdated"
 #define NT_SCHEMA_APP_RECORD_DELETED "carelink.directory.AppRecordDeleted"
 #define NT_SCHEMA_EVENT_REMINDER_DUE "carelink.directory.EventReminderDue"
+#define NT_SCHEMA_APP_CHANGED "carelink.directory.AppChanged"
 #define NT_SCHEMA_NOTIFICATION_CREATED "carelink.notifications.NotificationCreated"
 /* inbox consumer name for events of carelink.posts */
 #define NT_INBOX_POSTS "notify.posts"
@@ -104,7 +105,7 @@ struct nt_space {
 };
 
 /* The readers of an app as notify copies them (from every event of
- * carelink.directory). Borrowed arrays. */
+ * carelink.directory: AppChanged and the record events). Borrowed arrays. */
 struct nt_app_readers {
 	const char *tenant_id;
 	const char *app_id;
@@ -162,6 +163,8 @@ int nt_app_record_deleted_plan(const json_t *ev, struct nt_plan *plan, char *rea
 			       size_t reason_size);
 int nt_event_reminder_due_plan(const json_t *ev, struct nt_plan *plan, char *reason,
 			       size_t reason_size);
+int nt_app_changed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			size_t reason_size);
 
 /* plan.c - what the planners share (pure: no database) */
 
@@ -204,6 +207,10 @@ void nt_plan_mention(struct nt_plan *plan, const json_t *mentions, const char *s
  * reason. */
 int nt_app_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
 		      const char **record_id, char *reason, size_t reason_size);
+/* nt_app_plan_readers() - the same for an event about the app itself
+ * (AppChanged: no record). */
+int nt_app_plan_readers(struct nt_plan *plan, const json_t *ev, const char *what,
+			char *reason, size_t reason_size);
 /* nt_notice_app_audience() - n is for every reader of plan's app: the
  * tenant when both lists are empty, else the union of the lists. */
 void nt_notice_app_audience(struct nt_notification *n, const struct nt_plan *plan);
