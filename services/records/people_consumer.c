@@ -1,5 +1,7 @@
 /* people_consumer.c - carelink.identity consumer: each UserChanged upserts
- * records' copy of the person, an older state never overwriting a newer */
+ * records' copy of the person and each OrganisationChanged its copy of the
+ * organisation, an older state never overwriting a newer */
+#include "organisations.h"
 #include "records.h"
 #include "carelink/avro.h"
 #include "carelink/err.h"
@@ -67,6 +69,46 @@ static int user_changed(struct rec_app *app, const json_t *ev, char *reason,
 	return rc == CL_EIO ? CL_ERETRY : rc;
 }
 
+struct organisation_tx {
+	const struct rec_organisation *org;
+	bool stored;
+};
+
+static int organisation_tx_run(struct cl_pg *pg, void *arg)
+{
+	struct organisation_tx *t = arg;
+	return rec_db_organisation_upsert(pg, t->org, &t->stored);
+}
+
+static int organisation_changed(struct rec_app *app, const json_t *ev, char *reason,
+				size_t reason_size)
+{
+	json_t *time = json_object_get(ev, "time");
+	struct rec_organisation o = {
+		.tenant_id = str_of(ev, "tenant_id"),
+		.organisation_id = str_of(ev, "organisation_id"),
+		.name = str_of(ev, "name"),
+		.kind = str_of(ev, "kind"),
+		.time_ms = json_integer_value(time),
+	};
+	if (!o.tenant_id || !*o.tenant_id || !o.organisation_id || !*o.organisation_id ||
+	    !o.name || !o.kind || !json_is_integer(time)) {
+		snprintf(reason, reason_size, "organisationchanged lacks a required value");
+		return CL_EINVAL;
+	}
+	struct organisation_tx t = {.org = &o};
+	int rc = cl_pg_tx(&app->people_pg, CL_PG_READ_COMMITTED, organisation_tx_run, &t);
+	if (rc == 0 && t.stored)
+		cl_log_debug("organisation stored", "organisation_id", o.organisation_id,
+			     "tenant_id", o.tenant_id, NULL);
+	else if (rc == 0)
+		cl_log_info("older organisation state ignored", "organisation_id",
+			    o.organisation_id, "tenant_id", o.tenant_id, NULL);
+	else if (rc != CL_ERETRY && rc != CL_EIO)
+		snprintf(reason, reason_size, "cannot store organisation: %s", cl_strerror(rc));
+	return rc == CL_EIO ? CL_ERETRY : rc;
+}
+
 int rec_people_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
 		       size_t reason_size)
 {
@@ -78,11 +120,12 @@ int rec_people_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
 		snprintf(reason, reason_size, "invalid avro: %s", cl_avro_last_error());
 		return CL_EINVAL;
 	}
-	if (strcmp(type, REC_EVENT_USER_CHANGED) != 0) {
-		json_decref(ev);
-		return 0; /* other identity events are not ours */
-	}
-	rc = user_changed(app, ev, reason, reason_size);
+	if (!strcmp(type, REC_EVENT_USER_CHANGED))
+		rc = user_changed(app, ev, reason, reason_size);
+	else if (!strcmp(type, REC_EVENT_ORGANISATION_CHANGED))
+		rc = organisation_changed(app, ev, reason, reason_size);
+	else
+		rc = 0; /* other identity events are not ours */
 	json_decref(ev);
 	return rc;
 }
