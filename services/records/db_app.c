@@ -228,8 +228,8 @@ int rec_db_app_ids_unknown(struct cl_pg *pg, const char *tenant, const char *typ
 		" WHERE CASE $2"
 		" WHEN 'user' THEN NOT EXISTS (SELECT 1 FROM people pe WHERE pe.tenant_id = $1"
 		" AND pe.user_id = x.v AND pe.active)"
-		" WHEN 'organisation' THEN NOT EXISTS (SELECT 1 FROM people pe"
-		" WHERE pe.tenant_id = $1 AND pe.organisation_id = x.v)"
+		" WHEN 'organisation' THEN NOT EXISTS (SELECT 1 FROM tenant_organisations t"
+		" WHERE t.tenant_id = $1 AND t.organisation_id = x.v)"
 		" ELSE NOT EXISTS (SELECT 1 FROM app_records r JOIN apps a ON a.id = r.app_id"
 		" WHERE r.tenant_id = $1 AND a.key = 'facilities' AND r.deleted_at IS NULL"
 		" AND r.id::text = x.v) END",

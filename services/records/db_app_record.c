@@ -20,9 +20,8 @@ static json_t *json_text(const char *text)
 	"coalesce((SELECT pe.display_name FROM people pe WHERE pe.tenant_id = r.tenant_id" \
 	" AND pe.user_id = " col "), " stored ")"
 #define ORG_NAME(expr)                                                         \
-	"(SELECT pe.organisation_name FROM people pe WHERE pe.tenant_id = r.tenant_id" \
-	" AND pe.organisation_id = " expr " ORDER BY pe.organisation_name = '', pe.updated_at DESC" \
-	" LIMIT 1)"
+	"(SELECT t.name FROM tenant_organisations t WHERE t.tenant_id = r.tenant_id" \
+	" AND t.organisation_id = " expr ")"
 
 /* the record JSON (without can_write and registration) of row r of app a */
 #define RECORD_JSON                                                            \

@@ -107,9 +107,8 @@ int rec_db_import_names(struct cl_pg *pg, const char *tenant, struct rec_import_
 		pg, &res,
 		"SELECT (SELECT coalesce(jsonb_object_agg(pe.user_id, pe.display_name), '{}')"
 		" FROM people pe WHERE pe.tenant_id = $1 AND pe.active)::text,"
-		" (SELECT coalesce(jsonb_object_agg(o.organisation_id, o.organisation_name), '{}')"
-		" FROM (SELECT DISTINCT ON (organisation_id) organisation_id, organisation_name"
-		" FROM people WHERE tenant_id = $1 ORDER BY organisation_id, updated_at DESC) o)::text,"
+		" (SELECT coalesce(jsonb_object_agg(t.organisation_id, t.name), '{}')"
+		" FROM tenant_organisations t WHERE t.tenant_id = $1)::text,"
 		" (SELECT coalesce(jsonb_object_agg(r.id, coalesce(r.\"values\"->>'name', '')), '{}')"
 		" FROM app_records r JOIN apps a ON a.id = r.app_id"
 		" WHERE a.tenant_id = $1 AND a.key = 'facilities' AND r.deleted_at IS NULL)::text",

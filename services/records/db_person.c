@@ -85,8 +85,8 @@ int rec_db_person_unknown_orgs(struct cl_pg *pg, const char *tenant_id, const ch
 	return first_unknown(pg,
 			     "SELECT o.id FROM json_array_elements_text($2::json)"
 			     " WITH ORDINALITY AS o(id, n) WHERE NOT EXISTS (SELECT 1"
-			     " FROM people pe WHERE pe.tenant_id = $1"
-			     " AND pe.organisation_id = o.id) ORDER BY o.n LIMIT 1",
+			     " FROM tenant_organisations t WHERE t.tenant_id = $1"
+			     " AND t.organisation_id = o.id) ORDER BY o.n LIMIT 1",
 			     tenant_id, ids_json, unknown);
 }
 

@@ -33,16 +33,15 @@ static int users_lookup(struct cl_pg *pg, const char *tenant_id, const char *spa
 			  3, p);
 }
 
-/* For each organisation id, in order: its name (NULL when no active person
- * of the tenant belongs to it) and whether the space admits it as a whole. */
+/* For each organisation id, in order: its name (NULL when the tenant has no
+ * such organisation) and whether the space admits it as a whole. */
 static int organisations_lookup(struct cl_pg *pg, const char *tenant_id, const char *space_id,
 				const char *ids, PGresult **res)
 {
 	const char *p[3] = {tenant_id, ids, space_id};
 	return cl_pg_exec(pg, res,
-			  "SELECT o.id, (SELECT pe.organisation_name FROM people pe"
-			  " WHERE pe.tenant_id = $1 AND pe.organisation_id = o.id AND pe.active"
-			  " ORDER BY pe.updated_at DESC LIMIT 1),"
+			  "SELECT o.id, (SELECT t.name FROM tenant_organisations t"
+			  " WHERE t.tenant_id = $1 AND t.organisation_id = o.id),"
 			  " (cardinality(s.visible_professions) = 0"
 			  " AND cardinality(s.visible_organisations) = 0)"
 			  " OR o.id = ANY (s.visible_organisations)"
