@@ -89,8 +89,9 @@ static char *name_of(const json_t *names, const char *id)
 	return cl_xstrdup(name && *name ? name : id);
 }
 
-char *rec_export_cell_text(const json_t *field, const json_t *value,
-			   const struct rec_import_names *names)
+/* the text of value, before the formula guard */
+static char *cell_text(const json_t *field, const json_t *value,
+		       const struct rec_import_names *names)
 {
 	if (!value || json_is_null(value))
 		return cl_xstrdup("");
@@ -129,4 +130,15 @@ char *rec_export_cell_text(const json_t *field, const json_t *value,
 	if (!strcmp(type, "facility"))
 		return name_of(names ? names->facilities : NULL, s);
 	return cl_xstrdup(s);
+}
+
+char *rec_export_cell_text(const json_t *field, const json_t *value,
+			   const struct rec_import_names *names)
+{
+	char *text = cell_text(field, value, names);
+	if (json_is_number(value))
+		return text; /* a number of ours is never a formula, "-5" stays -5 */
+	char *safe = rec_csv_formula_guard(text);
+	free(text);
+	return safe;
 }

@@ -172,6 +172,7 @@ json_t *rec_import_cell_value(const json_t *field, const char *cell,
 	*reason = NULL;
 	if (!strcmp(type, "number"))
 		return number_read(cell, reason);
+	cell = rec_csv_formula_unguard(cell);
 	if (!strcmp(type, "date")) {
 		const char *s = cell;
 		char date[11];

@@ -17,6 +17,15 @@
 #include "carelink/util.h"
 
 struct rec_app;
+
+/* rec_csv_formula_guard() - text as an exported cell may hold it: with a
+ * leading apostrophe when a spreadsheet program would take it for a
+ * formula (it starts with =, +, -, @, tab or CR); new string
+ * (csv_formula.c). */
+char *rec_csv_formula_guard(const char *text);
+/* rec_csv_formula_unguard() - cell without the apostrophe the guard added
+ * (borrowed from cell). */
+const char *rec_csv_formula_unguard(const char *cell);
 struct rec_app_def;
 
 /* At most this many errors are kept per import; progress is written every

@@ -16,6 +16,7 @@
 #include "../../../services/records/import_map.c"
 #include "../../../services/records/import_cell.c"
 #include "../../../services/records/export_cell.c"
+#include "../../../services/records/csv_formula.c"
 #include "../../../services/records/search_query.c"
 
 static struct rec_csv parse_ok(const char *text)
@@ -267,6 +268,44 @@ static void test_export_cells(void **state)
 	assert_string_equal(out, "2026-03-01 09:00");
 }
 
+/* text a spreadsheet would run as a formula goes out with an apostrophe
+ * and comes back without it; numbers and other text are left alone */
+static void test_formula_guard(void **state)
+{
+	(void)state;
+	static const char *const risky[] = {"=1+2", "+81 3 1234", "-セル", "@SUM(A1)",
+					     "\tx", "\rx"};
+	json_t *text = json_pack("{s:s, s:s}", "key", "note", "type", "text");
+	json_t *number = json_pack("{s:s, s:s}", "key", "n", "type", "number");
+	for (size_t i = 0; i < sizeof risky / sizeof risky[0]; i++) {
+		json_t *v = json_string(risky[i]);
+		char *cell = rec_export_cell_text(text, v, NULL);
+		assert_int_equal(cell[0], '\'');
+		assert_string_equal(cell + 1, risky[i]);
+		const char *reason = NULL;
+		json_t *back = rec_import_cell_value(text, cell, NULL, &reason);
+		assert_non_null(back);
+		assert_string_equal(json_string_value(back), risky[i]);
+		json_decref(back);
+		free(cell);
+		json_decref(v);
+	}
+	json_t *v = json_string("訪問介護 '=' は記号");
+	char *cell = rec_export_cell_text(text, v, NULL);
+	assert_string_equal(cell, "訪問介護 '=' は記号");
+	free(cell);
+	json_decref(v);
+	/* an apostrophe before ordinary text is the text's own */
+	assert_string_equal(rec_csv_formula_unguard("'quoted"), "'quoted");
+	v = json_integer(-5);
+	cell = rec_export_cell_text(number, v, NULL);
+	assert_string_equal(cell, "-5");
+	free(cell);
+	json_decref(v);
+	json_decref(text);
+	json_decref(number);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +319,7 @@ int main(void)
 		cmocka_unit_test(test_cells),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_export_cells),
+		cmocka_unit_test(test_formula_guard),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
