@@ -34,7 +34,13 @@ int nt_event_reminder_due_plan(const json_t *ev, struct nt_plan *plan, char *rea
 	/* nobody acted: the calendar itself reminds */
 	n->actor_id = "";
 	n->actor_name = "";
-	n->title = nt_text_printf("明日のイベント: 「%s」", cut);
+	/* the day it starts, seen from when the reminder was due: the lead time
+	 * is a day, so today or tomorrow */
+	const json_t *now = json_object_get(ev, "time");
+	int64_t start_day = nt_text_jst_day(json_integer_value(starts_at));
+	bool today = json_is_integer(now) &&
+		     nt_text_jst_day(json_integer_value(now)) >= start_day;
+	n->title = nt_text_printf(today ? "今日のイベント: 「%s」" : "明日のイベント: 「%s」", cut);
 	n->body = *where ? nt_text_printf("%s ・ %s", when, where)
 			 : nt_text_printf("%s", when);
 	n->link = nt_link_app_record(record_id);

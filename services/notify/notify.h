@@ -237,6 +237,8 @@ char *nt_link_app_record(const char *record_id);
 /* nt_text_jst() - ms since the epoch as a day and time in Asia/Tokyo
  * (+09:00, no daylight saving): "12月1日(火) 14:00". The caller frees it. */
 char *nt_text_jst(int64_t ms);
+/* nt_text_jst_day() - the day (days since 1970-01-01) of ms in Asia/Tokyo. */
+int64_t nt_text_jst_day(int64_t ms);
 /* nt_text_rfc3339_ms() - an RFC 3339 date-time with seconds and an offset
  * ("2026-12-01T14:00:00+09:00", "…Z", fractions allowed) as ms since the
  * epoch. Returns 0 or CL_EINVAL. */

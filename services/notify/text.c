@@ -167,3 +167,9 @@ int nt_parse_id(const char *s, int64_t *out)
 	*out = v;
 	return 0;
 }
+
+int64_t nt_text_jst_day(int64_t ms)
+{
+	int64_t s = ms / 1000 - (ms % 1000 < 0 ? 1 : 0) + NT_JST_OFFSET_S;
+	return s / 86400 - (s % 86400 < 0 ? 1 : 0);
+}

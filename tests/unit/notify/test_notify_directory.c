@@ -309,6 +309,16 @@ static void reminder_reaches_exactly_the_registered(void **state)
 	struct nt_notification *n = &plan.notices[0];
 	assert_string_equal(n->kind, "reminder");
 	assert_string_equal(n->title, "明日のイベント: 「地域ケア会議」");
+	/* due the same day in Asia/Tokyo (two hours before): today's event */
+	json_t *same_day = json_deep_copy(ev);
+	json_object_set_new(same_day, "time",
+			    json_integer(json_integer_value(json_object_get(ev, "starts_at")) -
+					 2 * 3600 * 1000));
+	struct nt_plan today;
+	assert_int_equal(nt_event_reminder_due_plan(same_day, &today, reason, sizeof reason), 0);
+	assert_string_equal(today.notices[0].title, "今日のイベント: 「地域ケア会議」");
+	nt_plan_release(&today);
+	json_decref(same_day);
 	assert_string_equal(n->body, "12月1日(火) 14:00 ・ 市役所 3階会議室");
 	assert_string_equal(n->link, "#/app-records/" RECORD);
 	assert_false(n->audience_everyone);
