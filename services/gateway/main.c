@@ -1,6 +1,7 @@
 /* main.c - carelink-gateway: wiring of sessions, the public API, the live
  * streams and the browser UI */
 #include "gateway.h"
+#include "org_announce.h"
 #include "routes.h"
 
 #include <carelink/log.h>
@@ -83,6 +84,12 @@ int main(int argc, char **argv)
 		rc = gw_seed_demo(&svc);
 		goto out;
 	}
+	/* every organisation once more, for the copies other services keep */
+	struct cl_pg *announce_pg = cl_pg_pool_get(&svc.pool);
+	rc = gw_org_announce_all(announce_pg, svc.schemas);
+	cl_pg_pool_put(&svc.pool, announce_pg);
+	if (rc < 0)
+		goto out;
 	size_connections(&app, &svc.cfg);
 	app.records_url = cl_cfg_get(&svc.cfg, "records.url", "http://127.0.0.1:8081");
 	app.notify_url = cl_cfg_get(&svc.cfg, "notify.url", "http://127.0.0.1:8083");

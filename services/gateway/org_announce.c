@@ -4,6 +4,7 @@
 
 #include <carelink/outbox.h>
 #include <jansson.h>
+#include <libpq-fe.h>
 
 int gw_org_announce(struct cl_pg *pg, const struct cl_avro_registry *schemas,
 		    const char *tenant, const char *id, const char *name, const char *kind)
@@ -16,4 +17,26 @@ int gw_org_announce(struct cl_pg *pg, const struct cl_avro_registry *schemas,
 			       "carelink.identity.OrganisationChanged", e);
 	json_decref(e);
 	return rc;
+}
+
+static int announce_all_tx(struct cl_pg *pg, void *arg)
+{
+	const struct cl_avro_registry *schemas = arg;
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT tenant_id::text, id::text, name, kind FROM organisations"
+			    " ORDER BY tenant_id, id",
+			    0, NULL);
+	if (rc < 0)
+		return rc;
+	for (int i = 0; i < PQntuples(res) && rc == 0; i++)
+		rc = gw_org_announce(pg, schemas, PQgetvalue(res, i, 0), PQgetvalue(res, i, 1),
+				     PQgetvalue(res, i, 2), PQgetvalue(res, i, 3));
+	PQclear(res);
+	return rc;
+}
+
+int gw_org_announce_all(struct cl_pg *pg, const struct cl_avro_registry *schemas)
+{
+	return cl_pg_tx(pg, 0, announce_all_tx, (void *)schemas);
 }

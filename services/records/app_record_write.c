@@ -12,14 +12,14 @@
 
 /* the event common to the three kinds; new reference */
 static json_t *event_base(const struct rec_app_writer *w, const char *record_id,
-			  const json_t *values, const char *owner_org)
+			  const json_t *values, const char *owner_org, const json_t *read)
 {
 	const struct cl_identity *who = w->who;
 	const struct rec_app_def *app = w->app;
 	json_t *ev = cl_event_new(who->tenant);
 	json_t *readers = json_pack("{s:O, s:O}", "professions",
-				    json_object_get(app->read, "professions"), "organisations",
-				    json_object_get(app->read, "organisations"));
+				    json_object_get(read, "professions"), "organisations",
+				    json_object_get(read, "organisations"));
 	json_object_set_new(ev, "record_id", json_string(record_id));
 	json_object_set_new(ev, "app_id", json_string(app->id));
 	json_object_set_new(ev, "app_key", json_string(app->key));
@@ -30,6 +30,21 @@ static json_t *event_base(const struct rec_app_writer *w, const char *record_id,
 	json_object_set_new(ev, "actor_name", json_string(who->name));
 	json_object_set_new(ev, "readers", readers);
 	json_object_set_new(ev, "quiet", json_boolean(w->quiet));
+	return ev;
+}
+
+/* the event of a record of w's app: its common part with the app's read
+ * rule as committed now (locked against a change until the transaction
+ * ends); NULL after an error, in *rc */
+static json_t *event_new(struct cl_pg *pg, const struct rec_app_writer *w, const char *record_id,
+			 const json_t *values, const char *owner_org, int *rc)
+{
+	json_t *read = NULL;
+	*rc = rec_db_app_readers_share(pg, w->who->tenant, w->app->id, &read);
+	if (*rc < 0)
+		return NULL;
+	json_t *ev = event_base(w, record_id, values, owner_org, read);
+	json_decref(read);
 	return ev;
 }
 
@@ -76,7 +91,9 @@ int rec_app_write_create(struct cl_pg *pg, const struct rec_app_writer *w, const
 	json_decref(changes);
 	if (rc < 0)
 		return rc;
-	json_t *ev = event_base(w, id, values, owner);
+	json_t *ev = event_new(pg, w, id, values, owner, &rc);
+	if (!ev)
+		return rc;
 	set_values_text(ev, values);
 	return event_add(pg, w, id, REC_EVENT_APP_RECORD_CREATED, ev);
 }
@@ -128,8 +145,8 @@ int rec_app_write_update(struct cl_pg *pg, const struct rec_app_writer *w, const
 	if (rc == 0)
 		rc = rec_db_app_change_insert(pg, who->tenant, id, "updated", changes, who->user,
 					      who->name);
-	if (rc == 0) {
-		json_t *ev = event_base(w, id, merged, owner);
+	json_t *ev = rc == 0 ? event_new(pg, w, id, merged, owner, &rc) : NULL;
+	if (ev) {
 		set_values_text(ev, merged);
 		json_object_set_new(ev, "changed_fields", json_incref(changed));
 		json_object_set_new(ev, "watchers", watchers(pg, who, app, id));
@@ -161,8 +178,8 @@ int rec_app_write_delete(struct cl_pg *pg, const struct rec_app_writer *w,
 					      who->user, who->name);
 		json_decref(none);
 	}
-	if (rc == 0) {
-		json_t *ev = event_base(w, record_id, old, owner);
+	json_t *ev = rc == 0 ? event_new(pg, w, record_id, old, owner, &rc) : NULL;
+	if (ev) {
 		json_object_set_new(ev, "watchers", json_incref(tell));
 		rc = event_add(pg, w, record_id, REC_EVENT_APP_RECORD_DELETED, ev);
 	}

@@ -137,6 +137,12 @@ int rec_db_app_update(struct cl_pg *pg, const char *tenant, const char *id, cons
 		      const json_t *write);
 /* rec_db_app_lock() - lock app id's row in the open transaction. */
 int rec_db_app_lock(struct cl_pg *pg, const char *tenant, const char *id);
+/* rec_db_app_readers_share() - the app's read rule as it is now (*read, a
+ * new reference), with a share lock on the app until the transaction ends,
+ * so that a record event never carries readers older than a change of the
+ * rule committed before it. CL_ENOENT when there is no such app. */
+int rec_db_app_readers_share(struct cl_pg *pg, const char *tenant, const char *id,
+			     json_t **read);
 /* rec_db_app_field_usage() - counts over the live records of app id of
  * field key: *with_value records holding a value; when choice is given,
  * *with_choice records using it; *missing records without a value. */

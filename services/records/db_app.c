@@ -192,6 +192,24 @@ int rec_db_app_lock(struct cl_pg *pg, const char *tenant, const char *id)
 	return n == 1 ? 0 : CL_ENOENT;
 }
 
+int rec_db_app_readers_share(struct cl_pg *pg, const char *tenant, const char *id,
+			     json_t **read)
+{
+	const char *p[2] = {tenant, id};
+	PGresult *res;
+	*read = NULL;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT read_rule::text FROM apps WHERE tenant_id = $1 AND id = $2::uuid"
+			    " FOR SHARE",
+			    2, p);
+	if (rc < 0)
+		return rc;
+	if (PQntuples(res) == 1)
+		*read = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	PQclear(res);
+	return *read ? 0 : CL_ENOENT;
+}
+
 int rec_db_app_field_usage(struct cl_pg *pg, const char *app_id, const char *key,
 			   const char *choice, long *with_value, long *with_choice,
 			   long *missing)

@@ -285,8 +285,9 @@ int rec_db_person_upsert(struct cl_pg *pg, const struct rec_person *p, bool *sto
 int rec_db_person_members(struct cl_pg *pg, const char *tenant_id, const char *space_id,
 			  const char *q, json_t **out);
 /* rec_db_person_unknown_orgs() - the first organisation id of ids_json (a
- * JSON array) no person of the tenant belongs to into *unknown (a new
- * string, NULL when every one is known; caller frees). */
+ * JSON array) that is no organisation of the tenant (tenant_organisations:
+ * from OrganisationChanged, or a person's) into *unknown (a new string,
+ * NULL when every one is known; caller frees). */
 int rec_db_person_unknown_orgs(struct cl_pg *pg, const char *tenant_id, const char *ids_json,
 			       char **unknown);
 /* rec_db_person_unknown_users() - the first user id of ids_json that is
@@ -295,7 +296,8 @@ int rec_db_person_unknown_users(struct cl_pg *pg, const char *tenant_id, const c
 				char **unknown);
 
 /* rec_people_consume() - cl_consume_fn of carelink.identity: UserChanged
- * upserts people, other types are ignored; arg is the struct rec_app. */
+ * upserts people, OrganisationChanged organisations, other types are
+ * ignored; arg is the struct rec_app. */
 int rec_people_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
 		       size_t reason_size);
 
