@@ -15,7 +15,7 @@ struct patch_tx {
 	const struct cl_identity *who;
 	const char *app_id;
 	const struct rec_app_input *in;
-	struct rec_space_refusal refusal;
+	struct rec_refusal refusal;
 	char msg[800];
 	bool changed;
 };
@@ -23,7 +23,7 @@ struct patch_tx {
 static int refuse(struct patch_tx *t, const char *code, const char *fmt, const char *key)
 {
 	snprintf(t->msg, sizeof t->msg, fmt, key);
-	return rec_space_refuse(&t->refusal, 409, code, t->msg);
+	return rec_refuse(&t->refusal, 409, code, t->msg);
 }
 
 static bool has_choice(const json_t *field, const char *c)

@@ -138,7 +138,8 @@ enum MHD_Result rec_comment_create(struct cl_http_req *req)
 	rec_post_input_release(&in);
 
 	if (rc < 0)
-		return rec_refusal_send(req, &c.refusal, rc, "post_not_found");
+		return rec_refusal_send(req, &c.refusal, rc, "post_not_found",
+						"投稿が見つかりません");
 	cl_log_info("comment added", "comment_id", c.comment_id, "post_id", post_id, NULL);
 	return cl_http_json(req, 201, json_pack("{s:o}", "comment", comment));
 }

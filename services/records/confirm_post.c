@@ -90,7 +90,8 @@ enum MHD_Result rec_confirm_post(struct cl_http_req *req)
 	cl_pg_pool_put(&app->svc->pool, pg);
 	if (rc < 0) {
 		json_decref(c.confirmation);
-		return rec_refusal_send(req, &c.refusal, rc, "post_not_found");
+		return rec_refusal_send(req, &c.refusal, rc, "post_not_found",
+						"投稿が見つかりません");
 	}
 	cl_log_info("post confirmed", "post_id", post_id, "by", req->identity.user, NULL);
 	return cl_http_json(req, 200, json_pack("{s:o}", "confirmation", c.confirmation));

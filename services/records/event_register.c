@@ -59,7 +59,8 @@ enum MHD_Result rec_event_register(struct cl_http_req *req)
 	}
 	cl_pg_pool_put(&app->svc->pool, pg);
 	if (rc < 0)
-		return rec_event_refusal_send(req, &t.refusal, rc);
+		return rec_refusal_send(req, &t.refusal, rc, "record_not_found",
+						"イベントが見つかりません");
 	if (t.inserted)
 		cl_log_info("event registration", "record_id", t.record_id, "user_id",
 			    req->identity.user, NULL);

@@ -26,16 +26,6 @@ int rec_event_find(struct cl_pg *pg, const struct cl_identity *who, const char *
 	return rec_db_event_lock(pg, who->tenant, app->id, record_id, ev);
 }
 
-enum MHD_Result rec_event_refusal_send(struct cl_http_req *req, const struct rec_refusal *r,
-				       int rc)
-{
-	if (r->status)
-		return cl_http_error(req, r->status, r->code, r->message);
-	if (rc == CL_ENOENT)
-		return cl_http_error(req, 404, "record_not_found", "イベントが見つかりません");
-	return cl_http_fail(req, rc);
-}
-
 json_t *rec_event_registration_json(struct cl_pg *pg, const struct cl_identity *who,
 				    const char *record_id)
 {

@@ -44,7 +44,8 @@ enum MHD_Result rec_event_registrations(struct cl_http_req *req)
 	cl_pg_pool_put(&app->svc->pool, pg);
 	if (rc < 0) {
 		json_decref(t.people);
-		return rec_event_refusal_send(req, &t.refusal, rc);
+		return rec_refusal_send(req, &t.refusal, rc, "record_not_found",
+						"イベントが見つかりません");
 	}
 	return cl_http_json(req, 200, t.people);
 }

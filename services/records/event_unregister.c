@@ -42,6 +42,7 @@ enum MHD_Result rec_event_unregister(struct cl_http_req *req)
 	int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, unregister_body, &t);
 	cl_pg_pool_put(&app->svc->pool, pg);
 	if (rc < 0)
-		return rec_event_refusal_send(req, &t.refusal, rc);
+		return rec_refusal_send(req, &t.refusal, rc, "record_not_found",
+						"イベントが見つかりません");
 	return cl_http_empty(req, 204);
 }

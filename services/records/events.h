@@ -59,12 +59,6 @@ void rec_event_release(struct rec_event *ev);
 int rec_event_find(struct cl_pg *pg, const struct cl_identity *who, const char *record_id,
 		   struct rec_app_def *app, struct rec_event *ev);
 
-/* rec_event_refusal_send() - answer a failed registration transaction:
- * the refusal when set, 404 record_not_found for CL_ENOENT, else the
- * usual answer to rc. */
-enum MHD_Result rec_event_refusal_send(struct cl_http_req *req, const struct rec_refusal *r,
-				       int rc);
-
 /* ---- SQL of the event calendar (db_event.c) ----
  * Each returns 0 or a cl_pg_exec() code; CL_ENOENT where a row must exist. */
 

@@ -120,7 +120,8 @@ enum MHD_Result rec_post_create(struct cl_http_req *req)
 	rec_post_input_release(&in);
 
 	if (rc < 0)
-		return rec_refusal_send(req, &c.refusal, rc, "thread_not_found");
+		return rec_refusal_send(req, &c.refusal, rc, "thread_not_found",
+						"スレッドが見つかりません");
 	cl_log_info("post created", "post_id", c.post_id, "thread_id", thread_id, NULL);
 	return cl_http_json(req, 201, json_pack("{s:o}", "post", post));
 }

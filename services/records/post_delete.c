@@ -89,7 +89,8 @@ enum MHD_Result rec_post_delete(struct cl_http_req *req)
 	int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, delete_body, &c);
 	cl_pg_pool_put(&app->svc->pool, pg);
 	if (rc < 0)
-		return rec_refusal_send(req, &c.refusal, rc, "post_not_found");
+		return rec_refusal_send(req, &c.refusal, rc, "post_not_found",
+						"投稿が見つかりません");
 	cl_log_info("post deleted", "post_id", post_id, "by", req->identity.user, NULL);
 	return cl_http_empty(req, 204);
 }

@@ -141,7 +141,8 @@ enum MHD_Result rec_post_edit(struct cl_http_req *req)
 	cl_pg_pool_put(&app->svc->pool, pg);
 	rec_post_input_release(&in);
 	if (rc < 0)
-		return rec_refusal_send(req, &c.refusal, rc, "post_not_found");
+		return rec_refusal_send(req, &c.refusal, rc, "post_not_found",
+						"投稿が見つかりません");
 	cl_log_info("post edited", "post_id", post_id, NULL);
 	return cl_http_json(req, 200, json_pack("{s:o}", "post", post));
 }

@@ -93,21 +93,6 @@ void rec_mentions_release(struct rec_mentions *m);
  * resolved mentions object {"users":[{"id","name"}],...} (new reference). */
 json_t *rec_mentions_ids_json(const json_t *resolved);
 
-/* Why a request was refused inside a transaction: set by rec_refuse(),
- * answered by rec_refusal_send() (post_refusal.c). */
-struct rec_refusal {
-	unsigned status; /* 0: not refused */
-	const char *code;
-	const char *message;
-};
-/* rec_refuse() - fill r; returns CL_ECONFLICT for the transaction body to
- * return (so that it rolls back). */
-int rec_refuse(struct rec_refusal *r, unsigned status, const char *code, const char *message);
-/* rec_refusal_send() - answer r when set, else the usual answer to rc
- * (404 with not_found_code for CL_ENOENT). */
-enum MHD_Result rec_refusal_send(struct cl_http_req *req, const struct rec_refusal *r,
-				 int rc, const char *not_found_code);
-
 /* rec_mentions_resolve() - check m against the tenant's people and the
  * space inside the open transaction: every user active and able to see
  * the space, every organisation having an active member and being named

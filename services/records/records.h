@@ -58,6 +58,22 @@ struct rec_app {
 	" OR pe.profession = ANY (s.visible_professions)"                      \
 	" OR pe.organisation_id = ANY (s.visible_organisations))"
 
+/* Why a request was refused inside a transaction: set by rec_refuse() in
+ * the transaction body, answered by rec_refusal_send() after it rolled back
+ * (refusal.c). */
+struct rec_refusal {
+	unsigned status; /* 0: not refused */
+	const char *code;
+	const char *message;
+};
+/* rec_refuse() - fill r; returns CL_ECONFLICT for the transaction body to
+ * return (so that it rolls back). */
+int rec_refuse(struct rec_refusal *r, unsigned status, const char *code, const char *message);
+/* rec_refusal_send() - answer r when set; else 404 not_found_code with
+ * not_found_message for CL_ENOENT, or the usual answer to rc. */
+enum MHD_Result rec_refusal_send(struct cl_http_req *req, const struct rec_refusal *r, int rc,
+				 const char *not_found_code, const char *not_found_message);
+
 /* Route tables of the two halves of the service, joined by main.c. */
 extern const struct cl_http_route rec_routes_spaces[]; /* space_routes.c */
 extern const struct cl_http_route rec_routes_posts[];  /* post_routes.c */

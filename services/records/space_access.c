@@ -12,36 +12,24 @@ bool rec_identity_tenant_admin(const struct cl_identity *who)
 	return cl_identity_has_role(who, "tenant_admin") != 0;
 }
 
-int rec_space_refuse(struct rec_space_refusal *r, unsigned status, const char *code,
-		     const char *message)
-{
-	r->status = status;
-	r->code = code;
-	r->message = message;
-	return CL_ECONFLICT;
-}
-
 enum MHD_Result rec_space_refusal_send(struct cl_http_req *req,
-				       const struct rec_space_refusal *r, int rc,
+				       const struct rec_refusal *r, int rc,
 				       const char *not_found_code, const char *conflict_code)
 {
-	if (r->status)
-		return cl_http_error(req, r->status, r->code, r->message);
-	if (rc == CL_ENOENT && !strcmp(not_found_code, "thread_not_found"))
-		return cl_http_error(req, 404, not_found_code, "スレッドが見つかりません");
-	if (rc == CL_ENOENT)
-		return cl_http_error(req, 404, not_found_code, "スペースが見つかりません");
-	if (rc == CL_ECONFLICT && conflict_code && !strcmp(conflict_code, "thread_title_taken"))
+	if (!r->status && rc == CL_ECONFLICT && conflict_code &&
+	    !strcmp(conflict_code, "thread_title_taken"))
 		return cl_http_error(req, 409, conflict_code,
 				     "同じ名前のスレッドがこのスペースにすでにあります");
-	if (rc == CL_ECONFLICT && conflict_code)
+	if (!r->status && rc == CL_ECONFLICT && conflict_code)
 		return cl_http_error(req, 409, conflict_code, "同じ名前のスペースがすでにあります");
-	return cl_http_fail(req, rc);
+	return rec_refusal_send(req, r, rc, not_found_code,
+				!strcmp(not_found_code, "thread_not_found") ? "スレッドが見つかりません"
+									    : "スペースが見つかりません");
 }
 
 int rec_space_people_check(struct cl_pg *pg, const char *tenant_id,
 			   const json_t *organisations, const json_t *admins,
-			   struct rec_space_refusal *r)
+			   struct rec_refusal *r)
 {
 	char *text, *unknown = NULL;
 	int rc = 0;
@@ -50,7 +38,7 @@ int rec_space_people_check(struct cl_pg *pg, const char *tenant_id,
 		rc = rec_db_person_unknown_orgs(pg, tenant_id, text, &unknown);
 		free(text);
 		if (rc == 0 && unknown)
-			rc = rec_space_refuse(r, 400, "unknown_organisation",
+			rc = rec_refuse(r, 400, "unknown_organisation",
 					      "この自治体に所属者のいない組織が指定されています");
 		free(unknown);
 		unknown = NULL;
@@ -62,7 +50,7 @@ int rec_space_people_check(struct cl_pg *pg, const char *tenant_id,
 		rc = rec_db_person_unknown_users(pg, tenant_id, text, &unknown);
 		free(text);
 		if (rc == 0 && unknown)
-			rc = rec_space_refuse(r, 400, "unknown_user",
+			rc = rec_refuse(r, 400, "unknown_user",
 					      "この自治体の利用者ではない管理者が指定されています");
 		free(unknown);
 	}

@@ -10,7 +10,7 @@ struct create_tx {
 	const struct cl_avro_registry *schemas; /* borrowed */
 	const struct cl_identity *who;          /* borrowed */
 	const struct rec_space *space;          /* borrowed: the new state */
-	struct rec_space_refusal refusal;
+	struct rec_refusal refusal;
 };
 
 static int create_body(struct cl_pg *pg, void *arg)

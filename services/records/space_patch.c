@@ -13,7 +13,7 @@ struct patch_tx {
 	const struct cl_identity *who;          /* borrowed */
 	const char *space_id;                   /* borrowed */
 	const struct rec_space_fields *f;       /* borrowed */
-	struct rec_space_refusal refusal;
+	struct rec_refusal refusal;
 	bool changed;
 };
 
@@ -47,13 +47,13 @@ static int patch_body(struct cl_pg *pg, void *arg)
 	if (rc < 0)
 		return rc;
 	if (!s.can_admin) {
-		rc = rec_space_refuse(&c->refusal, 403, "forbidden",
+		rc = rec_refuse(&c->refusal, 403, "forbidden",
 				      "このスペースを変更できるのはスペースの管理者だけです");
 		goto out;
 	}
 	if ((f->professions || f->organisations || f->admins) &&
 	    !rec_identity_tenant_admin(c->who)) {
-		rc = rec_space_refuse(&c->refusal, 403, "forbidden",
+		rc = rec_refuse(&c->refusal, 403, "forbidden",
 				      "閲覧できる人と管理者を変更できるのは自治体の管理者だけです");
 		goto out;
 	}

@@ -40,21 +40,11 @@
  * (an admin of every space of the tenant) (space_access.c). */
 bool rec_identity_tenant_admin(const struct cl_identity *who);
 
-/* Why a request was refused inside a transaction (space_access.c). */
-struct rec_space_refusal {
-	unsigned status; /* 0: not refused */
-	const char *code;
-	const char *message;
-};
-/* rec_space_refuse() - fill r; returns CL_ECONFLICT for the transaction
- * body to return, so that it rolls back. */
-int rec_space_refuse(struct rec_space_refusal *r, unsigned status, const char *code,
-		     const char *message);
 /* rec_space_refusal_send() - answer r when set; else 404 not_found_code
  * ("space_not_found" or "thread_not_found") for CL_ENOENT, 409
  * conflict_code (may be NULL) for CL_ECONFLICT, or the usual answer. */
 enum MHD_Result rec_space_refusal_send(struct cl_http_req *req,
-				       const struct rec_space_refusal *r, int rc,
+				       const struct rec_refusal *r, int rc,
 				       const char *not_found_code, const char *conflict_code);
 /* rec_space_people_check() - inside the open transaction: refuse (400
  * unknown_organisation) an organisation of organisations (may be NULL)
@@ -63,7 +53,7 @@ enum MHD_Result rec_space_refusal_send(struct cl_http_req *req,
  * 0, CL_ECONFLICT with r filled, or a cl_pg_exec() code. */
 int rec_space_people_check(struct cl_pg *pg, const char *tenant_id,
 			   const json_t *organisations, const json_t *admins,
-			   struct rec_space_refusal *r);
+			   struct rec_refusal *r);
 
 /* ---- HTTP handlers (one file each) ---- */
 

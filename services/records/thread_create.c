@@ -10,7 +10,7 @@ struct create_tx {
 	const struct cl_identity *who; /* borrowed */
 	const char *space_id;          /* borrowed */
 	const char *title;             /* borrowed, checked */
-	struct rec_space_refusal refusal;
+	struct rec_refusal refusal;
 	char thread_id[CL_UUID_LEN + 1];
 };
 
@@ -23,10 +23,10 @@ static int create_body(struct cl_pg *pg, void *arg)
 	if (rc < 0)
 		return rc;
 	if (!s.can_admin)
-		rc = rec_space_refuse(&c->refusal, 403, "forbidden",
+		rc = rec_refuse(&c->refusal, 403, "forbidden",
 				      "スレッドを追加できるのはスペースの管理者だけです");
 	else if (s.archived)
-		rc = rec_space_refuse(&c->refusal, 409, "space_archived",
+		rc = rec_refuse(&c->refusal, 409, "space_archived",
 				      "アーカイブされたスペースには追加できません");
 	else
 		rc = rec_db_thread_insert(pg, c->who->tenant, c->space_id, c->title, c->thread_id);

@@ -11,7 +11,7 @@ struct order_tx {
 	const struct cl_identity *who; /* borrowed */
 	const char *space_id;          /* borrowed */
 	const json_t *ids;             /* borrowed: array of UUID strings */
-	struct rec_space_refusal refusal;
+	struct rec_refusal refusal;
 };
 
 /* true when a and b hold the same strings (each without repeats) */
@@ -35,12 +35,12 @@ static int order_body(struct cl_pg *pg, void *arg)
 	if (rc < 0)
 		return rc;
 	if (!s.can_admin) {
-		rc = rec_space_refuse(&c->refusal, 403, "forbidden",
+		rc = rec_refuse(&c->refusal, 403, "forbidden",
 				      "スレッドを並べ替えられるのはスペースの管理者だけです");
 		goto out;
 	}
 	if (s.archived) {
-		rc = rec_space_refuse(&c->refusal, 409, "space_archived",
+		rc = rec_refuse(&c->refusal, 409, "space_archived",
 				      "アーカイブされたスペースのスレッドは並べ替えられません");
 		goto out;
 	}
@@ -48,7 +48,7 @@ static int order_body(struct cl_pg *pg, void *arg)
 	if (rc < 0)
 		goto out;
 	if (!same_set(c->ids, current)) {
-		rc = rec_space_refuse(&c->refusal, 400, "invalid_order",
+		rc = rec_refuse(&c->refusal, 400, "invalid_order",
 				      "スペースのすべてのスレッドを一度ずつ並べてください");
 		goto out;
 	}

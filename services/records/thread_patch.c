@@ -11,7 +11,7 @@ struct patch_tx {
 	const char *thread_id;         /* borrowed */
 	const char *title;             /* borrowed, checked; NULL: kept */
 	int closed;                    /* -1: kept */
-	struct rec_space_refusal refusal;
+	struct rec_refusal refusal;
 };
 
 static int patch_body(struct cl_pg *pg, void *arg)
@@ -27,10 +27,10 @@ static int patch_body(struct cl_pg *pg, void *arg)
 	if (rc < 0)
 		return rc;
 	if (!s.can_admin)
-		rc = rec_space_refuse(&c->refusal, 403, "forbidden",
+		rc = rec_refuse(&c->refusal, 403, "forbidden",
 				      "スレッドを変更できるのはスペースの管理者だけです");
 	else if (s.archived)
-		rc = rec_space_refuse(&c->refusal, 409, "space_archived",
+		rc = rec_refuse(&c->refusal, 409, "space_archived",
 				      "アーカイブされたスペースのスレッドは変更できません");
 	else
 		rc = rec_db_thread_update(pg, c->who->tenant, space_id, c->thread_id, c->title,
