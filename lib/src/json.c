@@ -1,5 +1,7 @@
 /* json.c - JSON parsing with a nesting limit */
 #include "carelink/json.h"
+
+#include <stdlib.h>
 #include "carelink/util.h"
 
 #include <stdio.h>
@@ -50,4 +52,12 @@ json_t *cl_json_parse(const char *s, size_t len, size_t max_depth, char *err,
 const char *cl_json_str(const json_t *obj, const char *key)
 {
 	return json_string_value(json_object_get(obj, key));
+}
+
+json_t *cl_json_ours(const char *text)
+{
+	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
+	if (!v)
+		abort(); /* valid by construction: only memory can fail */
+	return v;
 }

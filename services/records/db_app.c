@@ -1,6 +1,7 @@
 /* db_app.c - SQL for apps: find, JSON, list, insert, update, lock, field
  * usage and the lookup of ids that values refer to */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdlib.h>
@@ -34,14 +35,6 @@
 	" WHERE r.app_id = a.id AND r.deleted_at IS NULL),"                    \
 	" 'created_at', " REC_SQL_TIME("a.created_at") ","                     \
 	" 'updated_at', " REC_SQL_TIME("a.updated_at") ")"
-
-static json_t *json_text(const char *text)
-{
-	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!v)
-		abort(); /* PostgreSQL wrote it: only memory can fail */
-	return v;
-}
 
 void rec_app_def_release(struct rec_app_def *a)
 {
@@ -78,9 +71,9 @@ int rec_db_app_find(struct cl_pg *pg, const struct cl_identity *who, const char 
 	out->key = cl_xstrdup(PQgetvalue(res, 0, 1));
 	out->name = cl_xstrdup(PQgetvalue(res, 0, 2));
 	out->builtin = !strcmp(PQgetvalue(res, 0, 3), "t");
-	out->fields = json_text(PQgetvalue(res, 0, 4));
-	out->read = json_text(PQgetvalue(res, 0, 5));
-	out->write = json_text(PQgetvalue(res, 0, 6));
+	out->fields = cl_json_ours(PQgetvalue(res, 0, 4));
+	out->read = cl_json_ours(PQgetvalue(res, 0, 5));
+	out->write = cl_json_ours(PQgetvalue(res, 0, 6));
 	out->can_write = !strcmp(PQgetvalue(res, 0, 7), "t");
 	out->can_admin = rec_identity_tenant_admin(who);
 	PQclear(res);
@@ -102,7 +95,7 @@ int rec_db_app_json(struct cl_pg *pg, const struct cl_identity *who, const char 
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -121,7 +114,7 @@ int rec_db_app_list(struct cl_pg *pg, const struct cl_identity *who, json_t **ou
 			4, p);
 	if (rc < 0)
 		return rc;
-	*out = json_pack("{s:o}", "apps", json_text(PQgetvalue(res, 0, 0)));
+	*out = json_pack("{s:o}", "apps", cl_json_ours(PQgetvalue(res, 0, 0)));
 	PQclear(res);
 	return 0;
 }
@@ -254,7 +247,7 @@ int rec_db_app_ids_unknown(struct cl_pg *pg, const char *tenant, const char *typ
 		3, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }

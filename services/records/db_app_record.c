@@ -1,19 +1,12 @@
 /* db_app_record.c - SQL for app records: JSON, the list query, lock,
  * insert, update, soft delete, history rows and comments */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static json_t *json_text(const char *text)
-{
-	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!v)
-		abort(); /* PostgreSQL wrote it: only memory can fail */
-	return v;
-}
 
 /* display name of user column col of app_records r, else the stored name */
 #define USER_NAME(col, stored)                                                 \
@@ -61,7 +54,7 @@ int rec_db_app_record_get_json(struct cl_pg *pg, const char *tenant, const char 
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	*owner_org = cl_xstrdup(PQgetvalue(res, 0, 1));
 	PQclear(res);
 	return 0;
@@ -106,7 +99,7 @@ int rec_db_app_record_lock(struct cl_pg *pg, const char *tenant, const char *rec
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*values = json_text(PQgetvalue(res, 0, 0));
+	*values = cl_json_ours(PQgetvalue(res, 0, 0));
 	*owner_org = cl_xstrdup(PQgetvalue(res, 0, 1));
 	PQclear(res);
 	return 0;
@@ -195,7 +188,7 @@ int rec_db_app_changes(struct cl_pg *pg, const char *tenant, const char *record_
 		2, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -231,7 +224,7 @@ int rec_db_app_comments(struct cl_pg *pg, const char *tenant, const char *record
 		3, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -293,7 +286,7 @@ int rec_db_app_record_ids(struct cl_pg *pg, const char *tenant, const char *app_
 	if (rc < 0)
 		return rc;
 	*total = atol(PQgetvalue(res, 0, 0));
-	*ids = json_text(PQgetvalue(res, 0, 1));
+	*ids = cl_json_ours(PQgetvalue(res, 0, 1));
 	PQclear(res);
 	return 0;
 }
@@ -339,7 +332,7 @@ int rec_db_facility_list(struct cl_pg *pg, const char *tenant, const char *app_i
 		7, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -362,7 +355,7 @@ int rec_db_facility_get(struct cl_pg *pg, const char *tenant, const char *app_id
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -384,7 +377,7 @@ int rec_db_facility_districts(struct cl_pg *pg, const char *tenant, const char *
 		2, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }

@@ -1,5 +1,6 @@
 /* db_comment.c - SQL for comments: who follows a post's conversation */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdlib.h>
@@ -19,9 +20,7 @@ int rec_db_comment_participants(struct cl_pg *pg, const char *tenant_id, const c
 			    3, p);
 	if (rc < 0)
 		return rc;
-	*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
-	if (!*out)
-		abort();
 	return 0;
 }

@@ -1,16 +1,9 @@
 /* db_confirmation.c - SQL for read confirmations (確認しました) */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdlib.h>
-
-static json_t *json_of(const char *text)
-{
-	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!j)
-		abort();
-	return j;
-}
 
 int rec_db_confirmation_add(struct cl_pg *pg, const struct cl_identity *who,
 			    const char *post_id, bool *inserted, int64_t *at_ms)
@@ -42,7 +35,7 @@ int rec_db_confirmation_users(struct cl_pg *pg, const char *post_id, json_t **ou
 			    1, p);
 	if (rc < 0)
 		return rc;
-	*out = json_of(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -67,7 +60,7 @@ int rec_db_confirmation_status(struct cl_pg *pg, const struct cl_identity *who,
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_of(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -101,7 +94,7 @@ int rec_db_confirmation_list(struct cl_pg *pg, const char *tenant_id,
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_of(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }

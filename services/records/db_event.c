@@ -1,6 +1,7 @@
 /* db_event.c - SQL for the event calendar: the locked event, registrations,
  * the rows of the iCalendar feed and the reminders */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdio.h>
@@ -15,14 +16,6 @@
 #define EV_LIVE                                                                \
 	"r.tenant_id = $1 AND r.deleted_at IS NULL AND r.app_id = a.id"        \
 	" AND a.tenant_id = $1 AND a.key = '" REC_APP_EVENTS "'"
-
-static json_t *json_text(const char *text)
-{
-	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!v)
-		abort(); /* PostgreSQL wrote it: only memory can fail */
-	return v;
-}
 
 int rec_db_event_lock(struct cl_pg *pg, const char *tenant, const char *app_id,
 		      const char *record_id, struct rec_event *ev)
@@ -119,7 +112,7 @@ int rec_db_event_registration_state(struct cl_pg *pg, const char *tenant, const 
 	if (rc < 0)
 		return rc;
 	if (PQntuples(res) == 1)
-		*out = json_text(PQgetvalue(res, 0, 0));
+		*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -148,7 +141,7 @@ int rec_db_event_watchers(struct cl_pg *pg, const char *tenant, const char *reco
 			    2, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -173,7 +166,7 @@ int rec_db_event_registrations(struct cl_pg *pg, const char *tenant, const char 
 		2, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -223,7 +216,7 @@ int rec_db_event_reminders_due(struct cl_pg *pg, long lead_hours, json_t **ids)
 			    1, p);
 	if (rc < 0)
 		return rc;
-	*ids = json_text(PQgetvalue(res, 0, 0));
+	*ids = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -254,7 +247,7 @@ int rec_db_event_reminder_claim(struct cl_pg *pg, const char *record_id, long le
 	if (rc < 0)
 		return rc;
 	if (PQntuples(res) == 1)
-		*out = json_text(PQgetvalue(res, 0, 0));
+		*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }

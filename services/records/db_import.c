@@ -1,18 +1,11 @@
 /* db_import.c - the SQL of CSV imports and exports: import rows, the names
  * cells may use, and the values of exported records */
 #include "records.h"
+#include "carelink/json.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static json_t *json_text(const char *text)
-{
-	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!v)
-		abort(); /* PostgreSQL wrote it: only memory can fail */
-	return v;
-}
 
 int rec_db_import_insert(struct cl_pg *pg, const struct cl_identity *who, const char *id,
 			 const char *app_id, const char *mode, const char *encoding,
@@ -93,7 +86,7 @@ int rec_db_import_json(struct cl_pg *pg, const struct cl_identity *who, const ch
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -115,9 +108,9 @@ int rec_db_import_names(struct cl_pg *pg, const char *tenant, struct rec_import_
 		1, p);
 	if (rc < 0)
 		return rc;
-	out->users = json_text(PQgetvalue(res, 0, 0));
-	out->organisations = json_text(PQgetvalue(res, 0, 1));
-	out->facilities = json_text(PQgetvalue(res, 0, 2));
+	out->users = cl_json_ours(PQgetvalue(res, 0, 0));
+	out->organisations = cl_json_ours(PQgetvalue(res, 0, 1));
+	out->facilities = cl_json_ours(PQgetvalue(res, 0, 2));
 	PQclear(res);
 	return 0;
 }
@@ -136,7 +129,7 @@ int rec_db_export_values(struct cl_pg *pg, const char *tenant, const json_t *ids
 	free(text);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* db_person.c - SQL for records' copy of the tenant's people: upsert from
  * UserChanged, the members of a space, checks of organisations and users */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <inttypes.h>
@@ -55,10 +56,8 @@ int rec_db_person_members(struct cl_pg *pg, const char *tenant_id, const char *s
 		3, p);
 	if (rc < 0)
 		return rc;
-	*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
-	if (!*out)
-		abort();
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* db_post.c - SQL for posts and comments: find, shape as JSON, list a
  * thread's, insert, edit, soft delete, audit, seed */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdio.h>
@@ -22,15 +23,6 @@
 	" FROM posts p JOIN threads t ON t.id = p.thread_id"                   \
 	" JOIN spaces s ON s.id = p.space_id"                                  \
 	" WHERE p.id = $6::uuid AND p.tenant_id = $1 AND " REC_SQL_SPACE_VISIBLE
-
-/* our own SQL's JSON text as a value; anything else is a bug */
-static json_t *json_of(const char *text)
-{
-	json_t *j = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!j)
-		abort();
-	return j;
-}
 
 static bool is_true(const char *v)
 {
@@ -78,9 +70,9 @@ int rec_db_post_find(struct cl_pg *pg, const struct cl_identity *who, const char
 	out->body = cl_xstrdup(PQgetvalue(res, 0, 8));
 	out->space_name = cl_xstrdup(PQgetvalue(res, 0, 9));
 	out->thread_title = cl_xstrdup(PQgetvalue(res, 0, 10));
-	out->mentions = json_of(PQgetvalue(res, 0, 11));
-	out->professions = json_of(PQgetvalue(res, 0, 12));
-	out->organisations = json_of(PQgetvalue(res, 0, 13));
+	out->mentions = cl_json_ours(PQgetvalue(res, 0, 11));
+	out->professions = cl_json_ours(PQgetvalue(res, 0, 12));
+	out->organisations = cl_json_ours(PQgetvalue(res, 0, 13));
 	out->deleted = is_true(PQgetvalue(res, 0, 14));
 	out->closed = is_true(PQgetvalue(res, 0, 15));
 	out->archived = is_true(PQgetvalue(res, 0, 16));
@@ -109,7 +101,7 @@ int rec_db_post_json(struct cl_pg *pg, const struct cl_identity *who, const char
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_of(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -137,8 +129,8 @@ int rec_db_post_thread_head(struct cl_pg *pg, const struct cl_identity *who,
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*thread = json_of(PQgetvalue(res, 0, 0));
-	*space = json_of(PQgetvalue(res, 0, 1));
+	*thread = cl_json_ours(PQgetvalue(res, 0, 0));
+	*space = cl_json_ours(PQgetvalue(res, 0, 1));
 	PQclear(res);
 	return 0;
 }
@@ -170,7 +162,7 @@ int rec_db_post_list(struct cl_pg *pg, const struct cl_identity *who, const char
 	json_t *posts = json_array();
 	/* oldest first: the extra row, when there is one, is the first */
 	for (int i = *has_more ? 1 : 0; i < n; i++)
-		json_array_append_new(posts, json_of(PQgetvalue(res, i, 0)));
+		json_array_append_new(posts, cl_json_ours(PQgetvalue(res, i, 0)));
 	PQclear(res);
 	*out = posts;
 	return 0;
@@ -281,7 +273,7 @@ int rec_db_post_seed(struct cl_pg *pg, const struct rec_post_seed *s, json_t **t
 		11, p);
 	if (rc < 0)
 		return rc;
-	*thread = PQntuples(res) == 1 ? json_of(PQgetvalue(res, 0, 0)) : NULL;
+	*thread = PQntuples(res) == 1 ? cl_json_ours(PQgetvalue(res, 0, 0)) : NULL;
 	PQclear(res);
 	return 0;
 }

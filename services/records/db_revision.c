@@ -1,5 +1,6 @@
 /* db_revision.c - SQL for the edit history of posts and comments */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdio.h>
@@ -35,9 +36,7 @@ int rec_db_revision_list(struct cl_pg *pg, const char *tenant_id, const char *po
 			    2, p);
 	if (rc < 0)
 		return rc;
-	*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
-	if (!*out)
-		abort();
 	return 0;
 }

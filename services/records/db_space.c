@@ -1,5 +1,6 @@
 /* db_space.c - SQL for spaces: list, read, lock, insert, update, seed */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdlib.h>
@@ -28,14 +29,6 @@ void rec_space_release(struct rec_space *s)
 	memset(s, 0, sizeof *s);
 }
 
-static json_t *json_text(const char *text)
-{
-	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!v)
-		abort(); /* PostgreSQL wrote it: only memory can fail */
-	return v;
-}
-
 int rec_db_space_list(struct cl_pg *pg, const struct cl_identity *who, bool all,
 		      json_t **out)
 {
@@ -49,7 +42,7 @@ int rec_db_space_list(struct cl_pg *pg, const struct cl_identity *who, bool all,
 			    6, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -71,7 +64,7 @@ static int space_json(struct cl_pg *pg, const struct cl_identity *who, const cha
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -107,9 +100,9 @@ static int space_row(PGresult *res, struct rec_space *out)
 	out->name = cl_xstrdup(PQgetvalue(res, 0, 1));
 	out->description = cl_xstrdup(PQgetvalue(res, 0, 2));
 	out->archived = !strcmp(PQgetvalue(res, 0, 3), "t");
-	out->professions = json_text(PQgetvalue(res, 0, 4));
-	out->organisations = json_text(PQgetvalue(res, 0, 5));
-	out->admins = json_text(PQgetvalue(res, 0, 6));
+	out->professions = cl_json_ours(PQgetvalue(res, 0, 4));
+	out->organisations = cl_json_ours(PQgetvalue(res, 0, 5));
+	out->admins = cl_json_ours(PQgetvalue(res, 0, 6));
 	out->visible = !strcmp(PQgetvalue(res, 0, 7), "t");
 	out->can_admin = !strcmp(PQgetvalue(res, 0, 8), "t");
 	PQclear(res);

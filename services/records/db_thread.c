@@ -1,6 +1,7 @@
 /* db_thread.c - SQL for threads: list a space's, find a visible one, add,
  * rename, close, reorder, seed */
 #include "records.h"
+#include "carelink/json.h"
 #include "carelink/err.h"
 
 #include <stdio.h>
@@ -27,14 +28,6 @@ void rec_thread_release(struct rec_thread *t)
 	" FROM posts p WHERE p.thread_id = t.id AND p.parent_id IS NULL"       \
 	" AND p.deleted_at IS NULL) st ON true"
 
-static json_t *json_text(const char *text)
-{
-	json_t *v = json_loads(text, JSON_DECODE_ANY, NULL);
-	if (!v)
-		abort(); /* PostgreSQL wrote it: only memory can fail */
-	return v;
-}
-
 int rec_db_thread_list(struct cl_pg *pg, const char *tenant_id, const char *space_id,
 		       json_t **out)
 {
@@ -48,7 +41,7 @@ int rec_db_thread_list(struct cl_pg *pg, const char *tenant_id, const char *spac
 			    2, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -68,7 +61,7 @@ int rec_db_thread_json(struct cl_pg *pg, const char *tenant_id, const char *thre
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -96,10 +89,10 @@ static int thread_row(PGresult *res, struct rec_thread *out)
 	out->title = cl_xstrdup(PQgetvalue(res, 0, 2));
 	out->closed = !strcmp(PQgetvalue(res, 0, 3), "t");
 	out->space_archived = !strcmp(PQgetvalue(res, 0, 4), "t");
-	out->professions = json_text(PQgetvalue(res, 0, 5));
-	out->organisations = json_text(PQgetvalue(res, 0, 6));
+	out->professions = cl_json_ours(PQgetvalue(res, 0, 5));
+	out->organisations = cl_json_ours(PQgetvalue(res, 0, 6));
 	out->space_name = cl_xstrdup(PQgetvalue(res, 0, 7));
-	out->admins = json_text(PQgetvalue(res, 0, 8));
+	out->admins = cl_json_ours(PQgetvalue(res, 0, 8));
 	out->can_admin = !strcmp(PQgetvalue(res, 0, 9), "t");
 	PQclear(res);
 	return 0;
@@ -193,7 +186,7 @@ int rec_db_thread_ids(struct cl_pg *pg, const char *tenant_id, const char *space
 			    2, p);
 	if (rc < 0)
 		return rc;
-	*out = json_text(PQgetvalue(res, 0, 0));
+	*out = cl_json_ours(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }

@@ -15,6 +15,11 @@ int cl_json_depth_ok(const char *s, size_t len, size_t max_depth);
 json_t *cl_json_parse(const char *s, size_t len, size_t max_depth, char *err,
 		      size_t err_size);
 
+/* cl_json_ours() - JSON text that our own database (or code) wrote, parsed
+ * (a new reference; any JSON value). Such text is valid, so the only
+ * failure left is memory: that aborts, like cl_xmalloc(). */
+json_t *cl_json_ours(const char *text);
+
 /* cl_json_str() - borrowed string member key of obj, or NULL. */
 const char *cl_json_str(const json_t *obj, const char *key);
 
