@@ -4,6 +4,7 @@
 #ifndef CARELINK_GATEWAY_ADMIN_H
 #define CARELINK_GATEWAY_ADMIN_H
 
+#include "audit.h"
 #include "gateway.h"
 
 #include <carelink/pg.h>
@@ -49,13 +50,6 @@ bool gw_admin_cursor(struct cl_http_req *req, const char **cursor);
  * to limit + 1 objects with an "id": the extra one only says there is a next
  * page and is dropped. Takes ownership of items; new reference. */
 json_t *gw_admin_page(const char *key, json_t *items, long limit);
-
-/* gw_admin_audit() - one audit entry for an action of actor on subject from
- * the address of req. detail is borrowed and may be NULL. Returns a
- * cl_pg_exec() code. */
-int gw_admin_audit(struct cl_pg *pg, struct cl_http_req *req, const struct gw_user *actor,
-		   const char *action, const char *subject, const char *outcome,
-		   const json_t *detail);
 
 /* gw_admin_text_ok() - true when s is 1..max bytes long and not only blanks. */
 bool gw_admin_text_ok(const char *s, size_t max);

@@ -110,23 +110,6 @@ json_t *gw_admin_page(const char *key, json_t *items, long limit)
 	return json_pack("{s:o, s:o}", key, items, "next_cursor", next);
 }
 
-int gw_admin_audit(struct cl_pg *pg, struct cl_http_req *req, const struct gw_user *actor,
-		   const char *action, const char *subject, const char *outcome,
-		   const json_t *detail)
-{
-	char address[64];
-	struct gw_audit a = {
-		.tenant = actor->id.tenant,
-		.actor = actor->id.user,
-		.action = action,
-		.subject = subject,
-		.address = gw_client_address(req, address, sizeof address),
-		.outcome = outcome,
-		.detail = detail,
-	};
-	return gw_audit_write(pg, &a);
-}
-
 bool gw_admin_text_ok(const char *s, size_t max)
 {
 	size_t n = strlen(s);

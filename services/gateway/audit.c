@@ -1,5 +1,6 @@
 /* audit.c - appending to the audit log */
 #include "audit.h"
+#include "gateway.h"
 
 #include <carelink/log.h>
 #include <stdlib.h>
@@ -18,4 +19,21 @@ int gw_audit_write(struct cl_pg *pg, const struct gw_audit *a)
 		    "subject", a->subject, "address", a->address, NULL);
 	free(detail);
 	return rc;
+}
+
+int gw_audit_action(struct cl_pg *pg, struct cl_http_req *req, const struct gw_user *actor,
+		    const char *action, const char *subject, const char *outcome,
+		    const json_t *detail)
+{
+	char address[64];
+	struct gw_audit a = {
+		.tenant = actor->id.tenant,
+		.actor = actor->id.user,
+		.action = action,
+		.subject = subject,
+		.address = gw_client_address(req, address, sizeof address),
+		.outcome = outcome,
+		.detail = detail,
+	};
+	return gw_audit_write(pg, &a);
 }

@@ -21,6 +21,14 @@ struct gw_audit {
  * pg is inside one. Also logged as a JSON line. Returns a cl_pg_exec code. */
 int gw_audit_write(struct cl_pg *pg, const struct gw_audit *a);
 
+struct gw_user;
+/* gw_audit_action() - one entry for an action of actor (a logged-in person)
+ * on subject, from the client address of req. detail is borrowed and may
+ * be NULL. Returns a cl_pg_exec() code. */
+int gw_audit_action(struct cl_pg *pg, struct cl_http_req *req, const struct gw_user *actor,
+		    const char *action, const char *subject, const char *outcome,
+		    const json_t *detail);
+
 /* gw_client_address() - the client's address for req: the peer address,
  * or the first untrusted address of X-Forwarded-For when the peer is a
  * trusted proxy (config http.trusted_proxies: comma-separated IPs).

@@ -20,17 +20,7 @@
 static void audit(struct cl_http_req *req, struct cl_pg *pg, const struct gw_user *u,
 		  const char *action, const char *outcome, json_t *detail)
 {
-	char addr[64];
-	struct gw_audit a = {
-		.tenant = u->id.tenant,
-		.actor = u->id.user,
-		.action = action,
-		.subject = u->id.user,
-		.address = gw_client_address(req, addr, sizeof addr),
-		.outcome = outcome,
-		.detail = detail,
-	};
-	gw_audit_write(pg, &a);
+	gw_audit_action(pg, req, u, action, u->id.user, outcome, detail);
 	json_decref(detail);
 }
 
@@ -136,18 +126,8 @@ static int change_tx(struct cl_pg *pg, void *arg)
 	rc = gw_db_session_delete_others(pg, c->u->id.user, c->keep, &c->ended);
 	if (rc < 0)
 		return rc;
-	char addr[64];
 	json_t *detail = json_pack("{s:I}", "sessions_ended", (json_int_t)c->ended);
-	struct gw_audit a = {
-		.tenant = c->u->id.tenant,
-		.actor = c->u->id.user,
-		.action = "password.change",
-		.subject = c->u->id.user,
-		.address = gw_client_address(c->req, addr, sizeof addr),
-		.outcome = "ok",
-		.detail = detail,
-	};
-	rc = gw_audit_write(pg, &a);
+	rc = gw_audit_action(pg, c->req, c->u, "password.change", c->u->id.user, "ok", detail);
 	json_decref(detail);
 	return rc;
 }

@@ -57,16 +57,8 @@ static int create_tx_fn(struct cl_pg *pg, void *arg)
 					    c->hash, &c->feed);
 	if (rc < 0)
 		return rc;
-	char addr[64];
 	json_t *detail = json_pack("{s:s}", "scope", c->scope);
-	struct gw_audit a = {.tenant = c->u->id.tenant,
-			     .actor = c->u->id.user,
-			     .action = "calendar_feed.create",
-			     .subject = c->id,
-			     .address = gw_client_address(c->req, addr, sizeof addr),
-			     .outcome = "ok",
-			     .detail = detail};
-	rc = gw_audit_write(pg, &a);
+	rc = gw_audit_action(pg, c->req, c->u, "calendar_feed.create", c->id, "ok", detail);
 	json_decref(detail);
 	return rc;
 }
@@ -146,14 +138,7 @@ static int delete_tx_fn(struct cl_pg *pg, void *arg)
 	int rc = gw_db_calendar_feed_delete(pg, d->u->id.user, d->id);
 	if (rc < 0)
 		return rc;
-	char addr[64];
-	struct gw_audit a = {.tenant = d->u->id.tenant,
-			     .actor = d->u->id.user,
-			     .action = "calendar_feed.delete",
-			     .subject = d->id,
-			     .address = gw_client_address(d->req, addr, sizeof addr),
-			     .outcome = "ok"};
-	return gw_audit_write(pg, &a);
+	return gw_audit_action(pg, d->req, d->u, "calendar_feed.delete", d->id, "ok", NULL);
 }
 
 enum MHD_Result gw_calendar_feed_delete(struct cl_http_req *req)

@@ -103,7 +103,7 @@ static int invite_tx(struct cl_pg *pg, void *arg)
 				   "organisation_id", c->inv.organisation, "profession",
 				   c->inv.profession, "roles", gw_roles_json(c->inv.roles),
 				   "expires_at", c->inv.expires_at);
-	rc = gw_admin_audit(pg, c->req, c->actor, "invitation.create", c->inv.id, "ok", detail);
+	rc = gw_audit_action(pg, c->req, c->actor, "invitation.create", c->inv.id, "ok", detail);
 	json_decref(detail);
 	return rc;
 }
@@ -121,7 +121,7 @@ static enum MHD_Result refuse(struct cl_http_req *req, const struct gw_user *u,
 {
 	struct gw_app *app = req->app;
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
-	gw_admin_audit(pg, req, u, action, subject, "denied", NULL);
+	gw_audit_action(pg, req, u, action, subject, "denied", NULL);
 	cl_pg_pool_put(&app->svc->pool, pg);
 	return cl_http_error(req, 403, "forbidden", message);
 }
@@ -266,7 +266,7 @@ static int revoke_tx(struct cl_pg *pg, void *arg)
 	if (rc < 0)
 		return rc == CL_ENOENT ? CL_ERETRY : rc; /* accepted meanwhile: look again */
 	json_t *detail = json_pack("{s:s}", "email", inv.email);
-	rc = gw_admin_audit(pg, c->req, c->actor, "invitation.revoke", inv.id, "ok", detail);
+	rc = gw_audit_action(pg, c->req, c->actor, "invitation.revoke", inv.id, "ok", detail);
 	json_decref(detail);
 	return rc;
 }

@@ -131,7 +131,7 @@ static int org_change_tx(struct cl_pg *pg, void *arg)
 	if (rc < 0)
 		return rc;
 	json_t *detail = json_pack("{s:s?, s:s?}", "name", c->name, "kind", c->kind);
-	rc = gw_admin_audit(pg, c->req, c->actor,
+	rc = gw_audit_action(pg, c->req, c->actor,
 			    c->create ? "organisation.create" : "organisation.update", c->id, "ok",
 			    detail);
 	json_decref(detail);

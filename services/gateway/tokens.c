@@ -207,16 +207,8 @@ static int create_tx_fn(struct cl_pg *pg, void *arg)
 				    c->scopes_json, c->hash, &c->token);
 	if (rc < 0)
 		return rc;
-	char addr[64];
 	json_t *detail = json_pack("{s:s, s:O}", "name", c->name, "scopes", c->scopes);
-	struct gw_audit a = {.tenant = c->u->id.tenant,
-			     .actor = c->u->id.user,
-			     .action = "token.create",
-			     .subject = c->id,
-			     .address = gw_client_address(c->req, addr, sizeof addr),
-			     .outcome = "ok",
-			     .detail = detail};
-	rc = gw_audit_write(pg, &a);
+	rc = gw_audit_action(pg, c->req, c->u, "token.create", c->id, "ok", detail);
 	json_decref(detail);
 	return rc;
 }
@@ -338,14 +330,7 @@ static int revoke_tx_fn(struct cl_pg *pg, void *arg)
 	int rc = gw_db_token_revoke(pg, v->s, v->id, &v->revoked, v->owner);
 	if (rc < 0 || !v->revoked)
 		return rc;
-	char addr[64];
-	struct gw_audit a = {.tenant = v->u->id.tenant,
-			     .actor = v->u->id.user,
-			     .action = "token.revoke",
-			     .subject = v->id,
-			     .address = gw_client_address(v->req, addr, sizeof addr),
-			     .outcome = "ok"};
-	return gw_audit_write(pg, &a);
+	return gw_audit_action(pg, v->req, v->u, "token.revoke", v->id, "ok", NULL);
 }
 
 enum MHD_Result gw_token_revoke(struct cl_http_req *req)

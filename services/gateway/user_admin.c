@@ -69,7 +69,7 @@ static int user_change_tx(struct cl_pg *pg, void *arg)
 	rc = c->apply(pg, c);
 	if (rc < 0 || !c->changed)
 		return rc;
-	rc = gw_admin_audit(pg, c->req, c->actor, c->action, c->acct.id, "ok", c->detail);
+	rc = gw_audit_action(pg, c->req, c->actor, c->action, c->acct.id, "ok", c->detail);
 	if (rc == 0)
 		rc = gw_account_announce(pg, app, &c->acct);
 	return rc;
@@ -85,7 +85,7 @@ enum MHD_Result gw_user_change_run(struct gw_user_change *c)
 	int rc = cl_pg_tx(pg, 0, user_change_tx, c);
 	if (rc < 0 && c->status == 403) {
 		json_t *detail = json_pack("{s:s}", "reason", c->code);
-		gw_admin_audit(pg, req, c->actor, c->action, req->params[0], "denied", detail);
+		gw_audit_action(pg, req, c->actor, c->action, req->params[0], "denied", detail);
 		json_decref(detail);
 	}
 	cl_pg_pool_put(&app->svc->pool, pg);
