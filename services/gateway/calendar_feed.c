@@ -15,17 +15,6 @@
 
 #define FEED_MISSING "not_found", "このカレンダー URL はありません"
 
-/* gateway.public_url (http://127.0.0.1:<http.port> when unset) into out */
-static void public_base(struct gw_app *app, char *out, size_t size)
-{
-	const struct cl_cfg *cfg = &app->svc->cfg;
-	const char *url = cl_cfg_get(cfg, "gateway.public_url", NULL);
-	if (url && *url)
-		cl_strlcpy(out, url, size);
-	else
-		snprintf(out, size, "http://127.0.0.1:%s", cl_cfg_get(cfg, "http.port", "8080"));
-}
-
 enum MHD_Result gw_calendar_feeds_list(struct cl_http_req *req)
 {
 	struct gw_app *app = req->app;
@@ -93,7 +82,7 @@ enum MHD_Result gw_calendar_feed_create(struct cl_http_req *req)
 	sodium_memzero(rnd, sizeof rnd);
 	gw_token_hash(secret, hash);
 	cl_uuid_new(id);
-	public_base(app, base, sizeof base);
+	gw_public_base(app, base, sizeof base);
 	if (!gw_feed_url(base, secret, url, sizeof url)) {
 		sodium_memzero(secret, sizeof secret);
 		r = cl_http_fail(req, CL_EFATAL);

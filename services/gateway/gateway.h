@@ -102,6 +102,10 @@ int gw_feed_consumer_start(struct gw_app *app);
  * NotificationCreated event; new reference. */
 json_t *gw_notification_item(const json_t *event);
 
+/* gw_public_base() - gateway.public_url without a trailing slash
+ * (http://127.0.0.1:<http.port> when unset) into out (public_url.c). */
+void gw_public_base(struct gw_app *app, char *out, size_t size);
+
 /* handlers */
 enum MHD_Result gw_login(struct cl_http_req *req);
 enum MHD_Result gw_logout(struct cl_http_req *req);

@@ -46,17 +46,8 @@ static bool profession_valid(const char *p)
 /* "<gateway.public_url>/#/invite/<token>" into out */
 static void invitation_link(struct gw_app *app, const char *token, char *out, size_t size)
 {
-	const struct cl_cfg *cfg = &app->svc->cfg;
 	char base[512];
-	const char *url = cl_cfg_get(cfg, "gateway.public_url", NULL);
-	if (url)
-		cl_strlcpy(base, url, sizeof base);
-	else
-		snprintf(base, sizeof base, "http://127.0.0.1:%s",
-			 cl_cfg_get(cfg, "http.port", "8080"));
-	size_t n = strlen(base);
-	while (n && base[n - 1] == '/')
-		base[--n] = '\0';
+	gw_public_base(app, base, sizeof base);
 	snprintf(out, size, "%s/#/invite/%s", base, token);
 }
 
