@@ -55,6 +55,8 @@ def demo_directory(s):
         cursor = page.get("next_cursor")
         if not cursor:
             break
+    # other tests add facilities of their own: the demo's have the seed's ids
+    seen = [f for f in seen if str(f.get("id", "")).startswith("fac1d000-")]
     ct.check(len(seen) >= 40, "the demo directory holds %d facilities, not 40" % len(seen))
     ct.check_eq(sorted({f.get("district") for f in seen}), sorted(DISTRICTS),
                 "districts of the demo facilities")
