@@ -7,14 +7,14 @@
 #
 #   tests/fuzz/run.sh [WORK_DIR]
 #
-# Environment: FUZZ_SECONDS_REQUEST (default 90), FUZZ_SECONDS_AVRO (60),
+# Environment: FUZZ_SECONDS_REQUEST (default 45), FUZZ_SECONDS_AVRO (30),
 # CLANG (default /usr/bin/clang).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${1:-$ROOT/build-fuzz}
 CLANG=${CLANG:-/usr/bin/clang}
-declare -A SECONDS_OF=([request]=${FUZZ_SECONDS_REQUEST:-90} [avro]=${FUZZ_SECONDS_AVRO:-60})
+declare -A SECONDS_OF=([request]=${FUZZ_SECONDS_REQUEST:-45} [avro]=${FUZZ_SECONDS_AVRO:-30})
 
 die() { echo "fuzz: $*" >&2; exit 1; }
 [[ -x $CLANG ]] || die "no clang at $CLANG (scripts/deps.sh installs it)"
