@@ -4,7 +4,9 @@ harness (tests/browser/lib/browser.mjs) read and write the same files.
 
 $CARELINK_VAR/test-totp/<email>.json holds {"email", "secret", "lastStep"}:
 the secret enrolled for that person and the last RFC 6238 time step a code
-was made for. The gateway refuses a code of a step it already accepted, so
+was made for; and, for the integration tests, the last session opened with
+a code ("session", "csrf"), which a later test process reuses while it is
+valid rather than waiting for the next time step. The gateway refuses a code of a step it already accepted, so
 the next code always uses a later step (waiting for the clock when needed).
 Updates take an exclusive lock on the file so that processes running at
 the same time never hand out the same step.
@@ -93,3 +95,20 @@ def next_step(email, deadline_s=95):
         if time.time() > end:
             ct.fail("no unused two-factor time step for %s" % email)
         time.sleep(0.5)
+
+
+def session(email):
+    """(cookie, csrf) of the last session kept for email, or None."""
+    with _locked(email) as f:
+        doc = _read(f)
+    if doc.get("session") and doc.get("csrf"):
+        return doc["session"], doc["csrf"]
+    return None
+
+
+def remember_session(email, cookie, csrf):
+    """Keep a session opened for email with a two-factor code."""
+    with _locked(email) as f:
+        doc = _read(f)
+        doc.update({"email": email, "session": cookie, "csrf": csrf})
+        _write(f, doc)
