@@ -105,7 +105,7 @@ export default {
   'import.reason': 'Reason',
 
   'facilities.title': 'Facility directory',
-  'facilities.directory': 'Facility directory',
+  'facilities.directory': 'Find facilities by district',
   'facilities.districts': 'Districts',
   'facilities.allDistricts': 'All districts',
   'facilities.allKinds': 'All kinds of service',

@@ -105,7 +105,7 @@ export default {
   'import.reason': '理由',
 
   'facilities.title': '事業所一覧',
-  'facilities.directory': '事業所一覧',
+  'facilities.directory': '地区から事業所を探す',
   'facilities.districts': '地区',
   'facilities.allDistricts': 'すべての地区',
   'facilities.allKinds': 'すべてのサービス種別',
