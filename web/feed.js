@@ -19,6 +19,7 @@ const state = {
   resyncTimer: null,
   lastFeedLoad: 0,
   onThreadNews: null,  // fn(threadId): a notification about that thread came in
+  onSpaceNews: null,   // fn(): a notification of a new space came in
 };
 
 function snippet(text, n = SNIPPET_CHARS) {
@@ -133,6 +134,8 @@ function onNotification(n) {
   // Keep an open thread current when someone else posts to it.
   const m = typeof n.link === 'string' && n.link.match(/^#\/threads\/([^/]+)/);
   if (m && state.onThreadNews) state.onThreadNews(decodeURIComponent(m[1]));
+  // A new space one may see joins the list at once.
+  if (n.kind === 'space' && state.onSpaceNews) state.onSpaceNews();
 }
 
 /** Highest notification id shown, to resume a stream opened anew. */
@@ -154,9 +157,10 @@ export function initFeed() {
   });
 }
 
-/** Load the feed and attach the live stream; hooks: onLost, onEnrol, onThreadNews. */
-export function startFeed({ onLost, onEnrol, onThreadNews }) {
+/** Load the feed and attach the live stream; hooks: onLost, onEnrol, onThreadNews, onSpaceNews. */
+export function startFeed({ onLost, onEnrol, onThreadNews, onSpaceNews }) {
   state.onThreadNews = onThreadNews;
+  state.onSpaceNews = onSpaceNews;
   startStream({ onOpen: loadFeed, onNotification, onLost, onEnrol, lastId: lastNotificationId });
   loadFeed();
   clearInterval(state.resyncTimer);

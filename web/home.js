@@ -45,6 +45,7 @@ export function enterHome({ onLost, onEnrol }) {
     onThreadNews: (threadId) => {
       if (currentThreadId() != null && threadId === String(currentThreadId())) refreshThread();
     },
+    onSpaceNews: () => loadSpaces(),
   });
   loadSpaces();
   loadAppNav();

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, waitForStream, baseUrl, DEMO,
+  launch, newPage, login, byTestId, waitForStream, baseUrl, DEMO, markNoReload, notReloaded,
 } from './lib/browser.mjs';
 import { pageApiOk, pngImage, uniqueKana } from './lib/workspace.mjs';
 
@@ -170,8 +170,13 @@ test('a mention in a restricted space arrives live, is confirmed, and stays hidd
 test('an admin makes a space and a thread, posts, comments, edits with history, deletes, closes and archives',
   { timeout: 300_000 }, async () => {
     const admin = await newPage(browser);
+    const reader = await newPage(browser);
     try {
       assert.equal(await login(admin, DEMO.suzuki.email), DEMO.suzuki.name);
+      // A social worker (the profession the new space admits) has the home page open.
+      assert.equal(await login(reader, DEMO.kato.email), DEMO.kato.name);
+      await byTestId(reader, 'space-item').first().waitFor({ state: 'visible' });
+      await markNoReload(reader);
 
       // A new space from the municipality admin page.
       const name = `試験スペース ${uniqueKana(6)}`;
@@ -185,6 +190,9 @@ test('an admin makes a space and a thread, posts, comments, edits with history, 
       const row = byTestId(admin, 'space-admin-row').filter({ hasText: name });
       await row.waitFor({ state: 'visible' });
       const spaceId = await row.getAttribute('data-id');
+      // ... joins the reader's space list at once, without a reload.
+      await byTestId(reader, 'space-item').filter({ hasText: name }).waitFor({ state: 'visible', timeout: 20_000 });
+      assert.ok(await notReloaded(reader), 'the reader\'s page was not reloaded');
 
       // Its page: add two threads, move the second up.
       await admin.evaluate((id) => { location.hash = `#/spaces/${id}`; }, spaceId);
@@ -258,5 +266,6 @@ test('an admin makes a space and a thread, posts, comments, edits with history, 
       assert.deepEqual(admin.carelinkErrors, [], 'no script errors');
     } finally {
       await admin.context().close();
+      await reader.context().close();
     }
   });
