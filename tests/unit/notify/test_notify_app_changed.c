@@ -42,43 +42,8 @@
 #define APP "a-1"
 #define ACTOR "u-admin"
 
-static struct cl_avro_registry *reg;
-
-static int setup(void **state)
-{
-	(void)state;
-	return cl_avro_registry_load(&reg, CL_SOURCE_DIR "/schemas") == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cl_avro_registry_free(reg);
-	return 0;
-}
-
-/* obj (taken) through the encoder and decoder of carelink.directory.name */
-static json_t *through_avro(const char *name, json_t *obj)
-{
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	json_t *out = NULL;
-	char full[128];
-
-	snprintf(full, sizeof full, "carelink.directory.%s", name);
-	if (cl_avro_encode(reg, full, obj, &buf, &len) != 0)
-		fail_msg("%s does not encode: %s", name, cl_avro_last_error());
-	assert_int_equal(cl_avro_decode(reg, buf, len, &out, NULL), 0);
-	free(buf);
-	json_decref(obj);
-	return out;
-}
-
-static json_t *readers(const char *professions, const char *organisations)
-{
-	return json_pack("{s:o, s:o}", "professions", json_loads(professions, 0, NULL),
-			 "organisations", json_loads(organisations, 0, NULL));
-}
+#define NT_TEST_NAMESPACE "carelink.directory."
+#include "notify_unit.h"
 
 /* an AppChanged as records writes it (not yet through Avro) */
 static json_t *app_changed_raw(const char *change, json_int_t time, json_t *rd)
@@ -110,7 +75,7 @@ static void narrowing_updates_only_the_copy(void **state)
 {
 	(void)state;
 	json_t *ev = app_changed("UPDATED", 1700000005000,
-				 readers("[\"doctor\", \"nurse\"]", "[\"o-clinic\"]"));
+				 prof_org("[\"doctor\", \"nurse\"]", "[\"o-clinic\"]"));
 	struct nt_plan plan;
 	char reason[128];
 	assert_int_equal(nt_app_changed_plan(ev, &plan, reason, sizeof reason), 0);
@@ -137,7 +102,7 @@ static void narrowing_updates_only_the_copy(void **state)
 static void a_new_open_app_is_for_everyone_without_a_notification(void **state)
 {
 	(void)state;
-	json_t *ev = app_changed("CREATED", 1700000001000, readers("[]", "[]"));
+	json_t *ev = app_changed("CREATED", 1700000001000, prof_org("[]", "[]"));
 	struct nt_plan plan;
 	char reason[128];
 	assert_int_equal(nt_app_changed_plan(ev, &plan, reason, sizeof reason), 0);
@@ -155,7 +120,7 @@ static void a_new_open_app_is_for_everyone_without_a_notification(void **state)
 static void app_and_record_events_share_one_copy_by_time(void **state)
 {
 	(void)state;
-	json_t *changed = app_changed("UPDATED", 1700000009000, readers("[\"doctor\"]", "[]"));
+	json_t *changed = app_changed("UPDATED", 1700000009000, prof_org("[\"doctor\"]", "[]"));
 	json_t *rec = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o,"
 				" s:b, s:s}",
 				"event_id", "e-rec-1", "tenant_id", TENANT,
@@ -163,7 +128,7 @@ static void app_and_record_events_share_one_copy_by_time(void **state)
 				"app_id", APP, "app_key", "shared_db", "app_name", "研修記録",
 				"title", "x", "owner_organisation_id", "o-1",
 				"actor_id", "u-w", "actor_name", "w",
-				"readers", readers("[]", "[]"), "quiet", 0, "values", "{}");
+				"readers", prof_org("[]", "[]"), "quiet", 0, "values", "{}");
 	rec = through_avro("AppRecordCreated", rec);
 	struct nt_plan a, b;
 	char reason[128];
@@ -202,14 +167,14 @@ static void events_lacking_values_are_refused(void **state)
 	size_t len = 0;
 
 	/* the schema itself refuses an event without readers (no default) */
-	json_t *raw = app_changed_raw("UPDATED", 1700000000000, readers("[]", "[]"));
+	json_t *raw = app_changed_raw("UPDATED", 1700000000000, prof_org("[]", "[]"));
 	json_object_del(raw, "readers");
 	assert_int_not_equal(cl_avro_encode(reg, NT_SCHEMA_APP_CHANGED, raw, &buf, &len), 0);
 	free(buf);
 	json_decref(raw);
 
 	/* and the planner: no readers, an empty code, no app */
-	json_t *ev = app_changed("UPDATED", 1700000000000, readers("[]", "[]"));
+	json_t *ev = app_changed("UPDATED", 1700000000000, prof_org("[]", "[]"));
 	json_object_del(ev, "readers");
 	assert_int_equal(nt_app_changed_plan(ev, &plan, reason, sizeof reason), CL_EINVAL);
 	assert_non_null(strstr(reason, "appchanged"));
@@ -217,12 +182,12 @@ static void events_lacking_values_are_refused(void **state)
 	nt_plan_release(&plan);
 	json_decref(ev);
 
-	ev = app_changed("UPDATED", 1700000000000, readers("[\"\"]", "[]"));
+	ev = app_changed("UPDATED", 1700000000000, prof_org("[\"\"]", "[]"));
 	assert_int_equal(nt_app_changed_plan(ev, &plan, reason, sizeof reason), CL_EINVAL);
 	nt_plan_release(&plan);
 	json_decref(ev);
 
-	ev = app_changed("UPDATED", 1700000000000, readers("[]", "[]"));
+	ev = app_changed("UPDATED", 1700000000000, prof_org("[]", "[]"));
 	json_object_set_new(ev, "app_id", json_string(""));
 	assert_int_equal(nt_app_changed_plan(ev, &plan, reason, sizeof reason), CL_EINVAL);
 	nt_plan_release(&plan);

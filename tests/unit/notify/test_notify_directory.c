@@ -41,43 +41,8 @@
 /* 2026-12-01T14:00:00+09:00 (a Tuesday) */
 #define STARTS_MS ((json_int_t)1796101200000)
 
-static struct cl_avro_registry *reg;
-
-static int setup(void **state)
-{
-	(void)state;
-	return cl_avro_registry_load(&reg, CL_SOURCE_DIR "/schemas") == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cl_avro_registry_free(reg);
-	return 0;
-}
-
-/* obj (taken) through the encoder and decoder of schema name */
-static json_t *through_avro(const char *name, json_t *obj)
-{
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	json_t *out = NULL;
-	char full[128];
-
-	snprintf(full, sizeof full, "carelink.directory.%s", name);
-	if (cl_avro_encode(reg, full, obj, &buf, &len) != 0)
-		fail_msg("%s does not encode: %s", name, cl_avro_last_error());
-	assert_int_equal(cl_avro_decode(reg, buf, len, &out, NULL), 0);
-	free(buf);
-	json_decref(obj);
-	return out;
-}
-
-static json_t *readers(const char *professions, const char *organisations)
-{
-	return json_pack("{s:o, s:o}", "professions", json_loads(professions, 0, NULL),
-			 "organisations", json_loads(organisations, 0, NULL));
-}
+#define NT_TEST_NAMESPACE "carelink.directory."
+#include "notify_unit.h"
 
 /* the fields AppRecordCreated/Updated/Deleted share */
 static json_t *record_base(const char *app_key, const char *app_name, const char *title,
@@ -116,7 +81,7 @@ static json_t *updated(const char *app_key, json_t *rd, bool quiet, const char *
 static json_t *deleted(const char *app_key, const char *app_name, bool quiet,
 		       const char *watchers)
 {
-	json_t *ev = record_base(app_key, app_name, "認知症サポーター研修", readers("[]", "[]"),
+	json_t *ev = record_base(app_key, app_name, "認知症サポーター研修", prof_org("[]", "[]"),
 				 quiet);
 	json_object_set_new(ev, "watchers", json_loads(watchers, 0, NULL));
 	return through_avro("AppRecordDeleted", ev);
@@ -129,7 +94,7 @@ static json_t *reminder(const char *place, const char *users)
 			       "time", (json_int_t)1700000000999, "record_id", RECORD,
 			       "app_id", APP, "title", "地域ケア会議", "starts_at", STARTS_MS,
 			       "place", place, "users", json_loads(users, 0, NULL),
-			       "readers", readers("[]", "[]"));
+			       "readers", prof_org("[]", "[]"));
 	return through_avro("EventReminderDue", ev);
 }
 
@@ -148,7 +113,7 @@ static void created_is_announced_to_the_apps_readers_not_the_actor(void **state)
 {
 	(void)state;
 	json_t *ev = created("facilities", "事業所一覧", "みどり訪問看護ステーション",
-			     readers("[\"care_manager\"]", "[\"o-centre\"]"), false,
+			     prof_org("[\"care_manager\"]", "[\"o-centre\"]"), false,
 			     "{\"name\":\"みどり訪問看護ステーション\"}");
 	struct nt_plan plan;
 	char reason[128];
@@ -185,7 +150,7 @@ static void created_event_is_for_everyone_with_its_time_and_place(void **state)
 {
 	(void)state;
 	json_t *ev = created("events", "イベントカレンダー", "認知症サポーター研修",
-			     readers("[]", "[]"), false, event_values);
+			     prof_org("[]", "[]"), false, event_values);
 	struct nt_plan plan;
 	char reason[128];
 	assert_int_equal(nt_app_record_created_plan(ev, &plan, reason, sizeof reason), 0);
@@ -203,7 +168,7 @@ static void quiet_records_only_update_the_copy(void **state)
 	(void)state;
 	struct nt_plan plan;
 	char reason[128];
-	json_t *ev = created("facilities", "事業所一覧", "一括登録", readers("[]", "[\"o-2\"]"),
+	json_t *ev = created("facilities", "事業所一覧", "一括登録", prof_org("[]", "[\"o-2\"]"),
 			     true, "{}");
 	assert_int_equal(nt_app_record_created_plan(ev, &plan, reason, sizeof reason), 0);
 	assert_int_equal(plan.n_notices, 0);
@@ -212,7 +177,7 @@ static void quiet_records_only_update_the_copy(void **state)
 	nt_plan_release(&plan);
 	json_decref(ev);
 
-	ev = updated("events", readers("[]", "[]"), true, "[\"" WATCHER1 "\"]");
+	ev = updated("events", prof_org("[]", "[]"), true, "[\"" WATCHER1 "\"]");
 	assert_int_equal(nt_app_record_updated_plan(ev, &plan, reason, sizeof reason), 0);
 	assert_int_equal(plan.n_notices, 0);
 	assert_string_equal(plan.app.app_id, APP);
@@ -231,7 +196,7 @@ static void quiet_records_only_update_the_copy(void **state)
 static void update_tells_the_watchers_but_the_actor(void **state)
 {
 	(void)state;
-	json_t *ev = updated("events", readers("[]", "[]"), false,
+	json_t *ev = updated("events", prof_org("[]", "[]"), false,
 			     "[\"" WATCHER1 "\", \"" WATCHER2 "\"]");
 	struct nt_plan plan;
 	char reason[128];
@@ -255,7 +220,7 @@ static void update_tells_the_watchers_but_the_actor(void **state)
 	json_decref(ev);
 
 	/* without watchers nobody is told */
-	ev = updated("events", readers("[]", "[]"), false, "[]");
+	ev = updated("events", prof_org("[]", "[]"), false, "[]");
 	assert_int_equal(nt_app_record_updated_plan(ev, &plan, reason, sizeof reason), 0);
 	assert_int_equal(plan.n_notices, 0);
 	nt_plan_release(&plan);
@@ -351,7 +316,7 @@ static void long_titles_are_cut(void **state)
 	char title[3 * 150 + 1] = "";
 	for (int i = 0; i < 150; i++)
 		strcat(title, "研");
-	json_t *ev = created("facilities", "事業所一覧", title, readers("[]", "[]"), false, "{}");
+	json_t *ev = created("facilities", "事業所一覧", title, prof_org("[]", "[]"), false, "{}");
 	struct nt_plan plan;
 	char reason[128];
 	assert_int_equal(nt_app_record_created_plan(ev, &plan, reason, sizeof reason), 0);
@@ -401,7 +366,7 @@ static void times_are_read_and_written_in_asia_tokyo(void **state)
 static void events_lacking_values_are_refused(void **state)
 {
 	(void)state;
-	json_t *ev = created("events", "イベントカレンダー", "x", readers("[]", "[]"), false, "{}");
+	json_t *ev = created("events", "イベントカレンダー", "x", prof_org("[]", "[]"), false, "{}");
 	struct nt_plan plan;
 	char reason[128] = "";
 
@@ -419,7 +384,7 @@ static void events_lacking_values_are_refused(void **state)
 	nt_plan_release(&plan);
 	json_decref(ev);
 
-	ev = updated("events", readers("[]", "[]"), false, "[\"" WATCHER1 "\"]");
+	ev = updated("events", prof_org("[]", "[]"), false, "[\"" WATCHER1 "\"]");
 	json_object_set_new(ev, "watchers", json_pack("[i]", 3));
 	assert_int_equal(nt_app_record_updated_plan(ev, &plan, reason, sizeof reason),
 			 CL_EINVAL);
@@ -441,7 +406,7 @@ static void notification_event_fits_its_schema(void **state)
 	struct nt_plan plan;
 	char reason[128];
 	assert_int_equal(nt_event_reminder_due_plan(rem, &plan, reason, sizeof reason), 0);
-	json_t *ev = created("facilities", "事業所一覧", "薬局", readers("[\"pharmacist\"]", "[]"),
+	json_t *ev = created("facilities", "事業所一覧", "薬局", prof_org("[\"pharmacist\"]", "[]"),
 		     false, "{}");
 	struct nt_plan plan2;
 	assert_int_equal(nt_app_record_created_plan(ev, &plan2, reason, sizeof reason), 0);

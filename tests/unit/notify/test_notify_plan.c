@@ -39,43 +39,8 @@
 #define AUTHOR "u-author"
 #define OTHER "u-other"
 
-static struct cl_avro_registry *reg;
-
-static int setup(void **state)
-{
-	(void)state;
-	return cl_avro_registry_load(&reg, CL_SOURCE_DIR "/schemas") == 0 ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	cl_avro_registry_free(reg);
-	return 0;
-}
-
-/* obj (taken) through the encoder and decoder of schema name */
-static json_t *through_avro(const char *name, json_t *obj)
-{
-	unsigned char *buf = NULL;
-	size_t len = 0;
-	json_t *out = NULL;
-	char full[128];
-
-	snprintf(full, sizeof full, "carelink.posts.%s", name);
-	if (cl_avro_encode(reg, full, obj, &buf, &len) != 0)
-		fail_msg("%s does not encode: %s", name, cl_avro_last_error());
-	assert_int_equal(cl_avro_decode(reg, buf, len, &out, NULL), 0);
-	free(buf);
-	json_decref(obj);
-	return out;
-}
-
-static json_t *audience(const char *professions, const char *organisations)
-{
-	return json_pack("{s:o, s:o}", "professions", json_loads(professions, 0, NULL),
-			 "organisations", json_loads(organisations, 0, NULL));
-}
+#define NT_TEST_NAMESPACE "carelink.posts."
+#include "notify_unit.h"
 
 static json_t *mentions(const char *users, const char *organisations)
 {
@@ -123,7 +88,7 @@ static void space_created_is_announced_to_readers_not_actor(void **state)
 			       "time", (json_int_t)1700000000123, "space_id", SPACE,
 			       "change", "CREATED", "name", "警察・消防連絡",
 			       "description", "緊急時の連絡", "archived", 0,
-			       "audience", audience("[\"police_officer\"]", "[\"o-fire\"]"),
+			       "audience", prof_org("[\"police_officer\"]", "[\"o-fire\"]"),
 			       "admins", "actor_id", AUTHOR, "actor_name", "鈴木");
 	ev = through_avro("SpaceChanged", ev);
 	struct nt_plan plan;
@@ -160,7 +125,7 @@ static void space_created_is_announced_to_readers_not_actor(void **state)
 static void post_for_readers_and_mention_for_mentioned(void **state)
 {
 	(void)state;
-	json_t *ev = post_created_event(audience("[\"care_manager\"]", "[]"),
+	json_t *ev = post_created_event(prof_org("[\"care_manager\"]", "[]"),
 					mentions("[\"" OTHER "\"]", "[\"o-council\"]"),
 					"確認をお願いします");
 	struct nt_plan plan;
@@ -200,7 +165,7 @@ static void post_for_readers_and_mention_for_mentioned(void **state)
 static void post_without_mentions_is_one_broad_notification(void **state)
 {
 	(void)state;
-	json_t *ev = post_created_event(audience("[]", "[]"), mentions("[]", "[]"), "本文");
+	json_t *ev = post_created_event(prof_org("[]", "[]"), mentions("[]", "[]"), "本文");
 	struct nt_plan plan;
 	char reason[128];
 	assert_int_equal(nt_post_created_plan(ev, &plan, reason, sizeof reason), 0);
@@ -218,7 +183,7 @@ static void post_body_is_cut(void **state)
 	for (int i = 0; i < 250; i++)
 		memcpy(body + 3 * i, "\xE3\x81\x82", 3); /* あ */
 	body[sizeof body - 1] = '\0';
-	json_t *ev = post_created_event(audience("[]", "[]"), mentions("[\"u\"]", "[]"), body);
+	json_t *ev = post_created_event(prof_org("[]", "[]"), mentions("[\"u\"]", "[]"), body);
 	struct nt_plan plan;
 	char reason[128];
 	assert_int_equal(nt_post_created_plan(ev, &plan, reason, sizeof reason), 0);
@@ -232,7 +197,7 @@ static void post_body_is_cut(void **state)
 
 static json_t *comment_event(const char *participants, json_t *ment)
 {
-	json_t *ev = base(audience("[]", "[\"o-1\"]"));
+	json_t *ev = base(prof_org("[]", "[\"o-1\"]"));
 	json_object_update_new(ev, json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o}",
 		"comment_id", COMMENT, "post_id", POST, "post_author_id", AUTHOR,
@@ -281,7 +246,7 @@ static void comment_goes_to_participants(void **state)
 
 static json_t *edited_event(const char *parent, const char *confirmed_by, json_t *added)
 {
-	json_t *ev = base(audience("[]", "[]"));
+	json_t *ev = base(prof_org("[]", "[]"));
 	json_object_update_new(ev, json_pack(
 		"{s:s, s:s?, s:s, s:s, s:s, s:I, s:o, s:o, s:o}", "post_id",
 		parent ? COMMENT : POST, "parent_id", parent, "editor_id", AUTHOR,
@@ -338,7 +303,7 @@ static void delete_withdraws_and_tells_nobody(void **state)
 			       "parent_id", POST, "space_id", SPACE, "thread_id", THREAD,
 			       "deleted_by_id", AUTHOR, "deleted_by_name", "田中",
 			       "deleted_at", (json_int_t)1700000000000,
-			       "audience", audience("[]", "[]"));
+			       "audience", prof_org("[]", "[]"));
 	ev = through_avro("PostDeleted", ev);
 	struct nt_plan plan;
 	char reason[128];
@@ -352,7 +317,7 @@ static void delete_withdraws_and_tells_nobody(void **state)
 static void confirmation_goes_to_the_author_with_counts(void **state)
 {
 	(void)state;
-	json_t *ev = base(audience("[]", "[]"));
+	json_t *ev = base(prof_org("[]", "[]"));
 	json_object_update_new(ev, json_pack(
 		"{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:i, s:i}", "post_id", POST,
 		"post_author_id", AUTHOR, "user_id", OTHER, "user_name", "加藤 恵",
@@ -380,7 +345,7 @@ static void confirmation_goes_to_the_author_with_counts(void **state)
 static void events_lacking_values_are_refused(void **state)
 {
 	(void)state;
-	json_t *ev = post_created_event(audience("[]", "[]"), mentions("[]", "[]"), "x");
+	json_t *ev = post_created_event(prof_org("[]", "[]"), mentions("[]", "[]"), "x");
 	struct nt_plan plan;
 	char reason[128] = "";
 
@@ -404,7 +369,7 @@ static void events_lacking_values_are_refused(void **state)
 static void notification_event_fits_its_schema(void **state)
 {
 	(void)state;
-	json_t *ev = post_created_event(audience("[\"care_manager\"]", "[]"),
+	json_t *ev = post_created_event(prof_org("[\"care_manager\"]", "[]"),
 					mentions("[\"" OTHER "\"]", "[]"), "本文");
 	struct nt_plan plan;
 	char reason[128];
