@@ -218,6 +218,10 @@ static void test_registry_lookup(void **state)
 		"carelink.directory.EventReminderDue",
 		"carelink.identity.OrganisationChanged",
 		"carelink.directory.AppChanged",
+		"carelink.vacancy.VacancyChanged",
+		"carelink.vacancy.HoldPlaced",
+		"carelink.vacancy.HoldConfirmed",
+		"carelink.vacancy.HoldReleased",
 	};
 	struct cl_avro_schema_info info, again;
 	const size_t n = sizeof(names) / sizeof(names[0]);
