@@ -1,20 +1,60 @@
-/* main.c - carelink-vacancy: wiring of care-manager capacity and bed vacancies */
+/* main.c - carelink-vacancy: care-manager capacity, bed vacancies and
+ * holds; wiring only */
 #include "vacancy.h"
 
-static const struct cl_http_route routes[] = {
-	{"GET", "/v1/capacity", vac_capacity_list, CL_HTTP_AUTH},
-	{NULL, NULL, NULL, 0},
-};
+#include <carelink/util.h>
+#include <stdlib.h>
+
+/* the route tables joined into one; NULL-terminated */
+static struct cl_http_route *routes_join(void)
+{
+	const struct cl_http_route *tables[] = {vac_routes_core, vac_routes_holds};
+	const size_t n_tables = sizeof tables / sizeof tables[0];
+	size_t n = 0;
+	for (size_t i = 0; i < n_tables; i++)
+		for (const struct cl_http_route *r = tables[i]; r->method; r++)
+			n++;
+	struct cl_http_route *all = cl_xcalloc(n + 1, sizeof *all);
+	size_t k = 0;
+	for (size_t i = 0; i < n_tables; i++)
+		for (const struct cl_http_route *r = tables[i]; r->method; r++)
+			all[k++] = *r;
+	return all;
+}
+
+static const char *const directory_topics[] = {"carelink.directory", NULL};
 
 int main(int argc, char **argv)
 {
 	struct cl_service svc;
 	struct vac_app app = {.svc = &svc};
+	struct cl_http_route *routes = NULL;
 	int rc = cl_service_open(&svc, "vacancy", argc, argv);
-	if (rc == 0)
-		rc = cl_service_serve(&svc, routes, &app, false);
+	if (rc < 0)
+		goto out;
+	/* the facility copy: its consumer thread has a connection of its own */
+	cl_pg_open(&app.directory_pg, cl_cfg_get(&svc.cfg, "pg.conninfo", ""));
+	rc = cl_consumer_open(&app.directory, &svc.cfg, "vacancy-directory", directory_topics,
+			      "earliest", vac_directory_consume, &app);
+	if (rc < 0)
+		goto out_pg;
+	rc = cl_consumer_start(&app.directory);
+	if (rc < 0)
+		goto out_consumer;
+	rc = vac_expiry_start(&app);
+	if (rc < 0)
+		goto out_consumer;
+	routes = routes_join();
+	rc = cl_service_serve(&svc, routes, &app, false);
 	if (rc == 0)
 		rc = cl_service_run(&svc);
+	vac_expiry_stop(&app);
+out_consumer:
+	cl_consumer_close(&app.directory);
+out_pg:
+	cl_pg_close(&app.directory_pg);
+out:
 	cl_service_close(&svc);
+	free(routes);
 	return rc < 0 ? 1 : 0;
 }
