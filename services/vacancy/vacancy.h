@@ -5,7 +5,10 @@
 #include <carelink/http.h>
 #include <carelink/kafka.h>
 #include <carelink/pg.h>
+#include <carelink/avro.h>
+#include <carelink/identity.h>
 #include <carelink/service.h>
+#include <stdbool.h>
 
 struct vac_expiry;
 
@@ -28,10 +31,95 @@ int vac_directory_consume(const rd_kafka_message_t *msg, void *arg, char *reason
 
 #include "holds.h"
 
-/* db_capacity.c */
-int vac_db_capacity_list(struct cl_pg *pg, const char *tenant, json_t **out);
+/* Availability: the one rule lives in SQL, sql/002_vacancy.sql,
+ * vac_day_available(facility uuid, kind text, day date) ->
+ * (avail_men, avail_women, avail_either, held). A hold is active when
+ * confirmed, or held with expires_at > now(). On a night, men's holds take
+ * men's beds then either beds; women's holds take women's beds then either
+ * beds; 'either' holds take either beds, then women's, then men's. A day
+ * never declared has 0 beds. */
 
-/* capacity_list.c */
+#define VAC_HORIZON_DAYS 90  /* today ... today + 89, Asia/Tokyo */
+#define VAC_DAY_LEN 11       /* "YYYY-MM-DD" and NUL */
+#define VAC_TOPIC "carelink.vacancy"
+
+/* a facility of the copy of the directory */
+struct vac_facility {
+	char id[40];
+	char name[256];
+	char kind[64];
+	char district[128];
+	double latitude, longitude;
+	bool has_coords;
+	char owner_org[CL_IDENTITY_FIELD_MAX];
+};
+
+/* db_facility.c */
+/* vac_db_facility_get() - the facility id of tenant into *out. Returns 0,
+ * CL_ENOENT (absent, deleted, or id not a uuid) or a cl_pg_exec() code. */
+int vac_db_facility_get(struct cl_pg *pg, const char *tenant, const char *id,
+			struct vac_facility *out);
+/* vac_db_facility_upsert() - apply a directory event: insert or update the
+ * facility unless the copy holds a newer event_time (ms). Returns 0 or a
+ * cl_pg_exec() code. */
+int vac_db_facility_upsert(struct cl_pg *pg, const char *tenant, const char *id,
+			   const struct vac_facility *f, bool deleted, long long event_ms);
+/* vac_facility_offers() - the bed kind ("short_stay", "backup") or
+ * "capacity" the facility's directory kind offers; NULL when nothing. */
+const char *vac_facility_offers(const struct vac_facility *f);
+/* vac_facility_json() - {"id","name","district","kind","latitude","longitude"} */
+json_t *vac_facility_json(const struct vac_facility *f);
+
+/* access.c */
+/* vac_is_staff() - who belongs to owner_org (the facility's owner). */
+bool vac_is_staff(const struct cl_identity *who, const char *owner_org);
+/* vac_may_read() - who's profession is in vacancy.read_professions, or who
+ * is staff of owner_org (may be NULL: no particular facility). */
+bool vac_may_read(const struct vac_app *app, const struct cl_identity *who,
+		  const char *owner_org);
+
+/* days.c: days are "YYYY-MM-DD" in Asia/Tokyo */
+/* vac_day_today() - today in Asia/Tokyo at unix time now. */
+void vac_day_today(time_t now, char out[VAC_DAY_LEN]);
+/* vac_day_parse() - a strict YYYY-MM-DD date to a day number (days since
+ * 1970-01-01). Returns 0 or CL_EINVAL. */
+int vac_day_parse(const char *s, long *day);
+/* vac_day_format() - day number to YYYY-MM-DD. */
+void vac_day_format(long day, char out[VAC_DAY_LEN]);
+/* vac_day_in_horizon() - true when today <= day <= today + 89. */
+bool vac_day_in_horizon(long day, long today);
+
+/* state_event.c */
+/* vac_state_event_add() - inside the caller's open transaction, build
+ * VacancyChanged with the facility's whole current state (capacity, every
+ * declared bed day of the horizon for both kinds, declared and available)
+ * and cl_outbox_add() it on carelink.vacancy keyed by the facility id.
+ * Call it after every capacity, bed or hold change. Returns 0, CL_ENOENT
+ * (no such facility) or a negative CL_E* code. */
+int vac_state_event_add(struct cl_pg *pg, const struct cl_avro_registry *schemas,
+			const char *tenant, const char *facility_id);
+
+/* stale: vacancy.stale_hours (default 72) */
+long vac_stale_hours(const struct vac_app *app);
+
+/* db_capacity.c */
+int vac_db_capacity_list(struct cl_pg *pg, const char *tenant, const char *district,
+			 const char *care_level, const char *capability, long stale_hours,
+			 json_t **out);
+/* vac_db_capacity_get() - {"capacity"} object of facility f. */
+int vac_db_capacity_get(struct cl_pg *pg, const char *tenant, const struct vac_facility *f,
+			long stale_hours, json_t **out);
+int vac_db_capacity_put(struct cl_pg *pg, const char *tenant, const char *facility_id,
+			const char *levels_json, const char *capabilities_pg,
+			const char *note, const struct cl_identity *who);
+
+/* capacity_*.c */
 enum MHD_Result vac_capacity_list(struct cl_http_req *req);
+enum MHD_Result vac_capacity_get(struct cl_http_req *req);
+enum MHD_Result vac_capacity_put(struct cl_http_req *req);
+
+/* beds_*.c */
+enum MHD_Result vac_beds_get(struct cl_http_req *req);
+enum MHD_Result vac_beds_put(struct cl_http_req *req);
 
 #endif
