@@ -89,6 +89,7 @@ pg.conninfo = $(cat "$VAR/pg-$svc.conninfo")
 identity.key = $key
 kafka.bootstrap.servers = $(cat "$VAR/bootstrap.servers")
 records.url = http://127.0.0.1:$(port_of records)
+vacancy.url = http://127.0.0.1:$(port_of vacancy)
 notify.url = http://127.0.0.1:$(port_of notify)"
 }
 

@@ -18,6 +18,7 @@ struct gw_app {
 	struct cl_service *svc;       /* borrowed */
 	const char *records_url;      /* "http://127.0.0.1:8081", borrowed from cfg */
 	const char *notify_url;
+	const char *vacancy_url;      /* "http://127.0.0.1:8082" */
 	long idle_timeout_s;          /* session idle timeout */
 	long absolute_timeout_s;      /* session absolute timeout */
 	bool secure_cookie;           /* add Secure: served over TLS */

@@ -93,6 +93,7 @@ int main(int argc, char **argv)
 	size_connections(&app, &svc.cfg);
 	app.records_url = cl_cfg_get(&svc.cfg, "records.url", "http://127.0.0.1:8081");
 	app.notify_url = cl_cfg_get(&svc.cfg, "notify.url", "http://127.0.0.1:8083");
+	app.vacancy_url = cl_cfg_get(&svc.cfg, "vacancy.url", "http://127.0.0.1:8082");
 	app.idle_timeout_s = cl_cfg_get_int(&svc.cfg, "session.idle_timeout", 30 * 60);
 	app.absolute_timeout_s = cl_cfg_get_int(&svc.cfg, "session.absolute_timeout", 12 * 3600);
 	app.secure_cookie = cl_cfg_get_bool(&svc.cfg, "session.secure_cookie", false);

@@ -8,7 +8,7 @@
 static const struct cl_http_route *const tables[] = {
 	gw_routes_core,     gw_routes_auth,     gw_routes_admin,
 	gw_routes_people,   gw_routes_platform, gw_routes_workspace,
-	gw_routes_apps,
+	gw_routes_apps,     gw_routes_vacancy,
 };
 
 #define N_TABLES (sizeof tables / sizeof tables[0])

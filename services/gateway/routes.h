@@ -15,6 +15,8 @@ extern const struct cl_http_route gw_routes_workspace[]; /* workspace_routes.c: 
 							   posts, attachments, search */
 extern const struct cl_http_route gw_routes_apps[];     /* apps_routes.c: apps, records, CSV,
 							   facilities, events, calendar feeds */
+extern const struct cl_http_route gw_routes_vacancy[];  /* vacancy_routes.c: capacity, beds,
+							   board, bed search, holds */
 
 /* gw_routes_build() - every table joined, static files last; a method and
  * pattern that an earlier table already has is left out (the first wins,

@@ -1,10 +1,11 @@
-/* workspace.h - the forwarder of the routes records serves: the shared
- * workspace (spaces, threads, posts, comments, confirmations, attachments,
- * search; services/records/API.md) and the apps (apps.h;
- * services/records/APPS.md). Every such route is forwarded to records with
- * the signed identity of the caller, from /api/v1/<tail> to records'
- * /v1/<tail>. records decides who may do what; its status and body pass
- * through unchanged. */
+/* workspace.h - the forwarder of the routes other services serve: records'
+ * shared workspace (spaces, threads, posts, comments, confirmations,
+ * attachments, search; services/records/API.md) and apps (apps.h;
+ * services/records/APPS.md), and vacancy's capacity, beds and holds
+ * (vacancy.h; services/vacancy/API.md). Every such route is forwarded to
+ * its service with the signed identity of the caller, from /api/v1/<tail>
+ * to the service's /v1/<tail>. The service decides who may do what; its
+ * status and body pass through unchanged. */
 #ifndef CARELINK_GATEWAY_WORKSPACE_H
 #define CARELINK_GATEWAY_WORKSPACE_H
 
@@ -26,12 +27,19 @@ enum gw_ws_flags {
 			    * at most GW_WS_FILTERS_MAX, else 400) */
 };
 
+/* The service a route is forwarded to (its base URL: records.url,
+ * vacancy.url). */
+enum gw_ws_service {
+	GW_WS_RECORDS,
+	GW_WS_VACANCY,
+};
+
 /* Most filter parameters one request passes on. */
 #define GW_WS_FILTERS_MAX 32
 
 /* How one public route is passed on. */
 struct gw_ws_route {
-	/* records' path, ":name" segments taken in order from the public
+	/* the service's path, ":name" segments taken in order from the public
 	 * path's parameters (which must look like ids, else 404; a segment
 	 * named ":key" also takes an app key, see gw_ws_key_ok) */
 	const char *target;
@@ -47,9 +55,12 @@ struct gw_ws_route {
 
 /* gw_ws_forward() - authenticate (session with X-CSRF-Token on writes, or
  * a token with route->scope), build records' URL and pass the request on;
- * records' answer is sent back as it is (503 when records is not
- * reachable). Returns the MHD result of the queued answer. */
+ * records' answer is sent back as it is (503 `unavailable` when records is
+ * not reachable). Returns the MHD result of the queued answer. */
 enum MHD_Result gw_ws_forward(struct cl_http_req *req, const struct gw_ws_route *route);
+/* gw_ws_forward_to() - the same for a route of another service. */
+enum MHD_Result gw_ws_forward_to(struct cl_http_req *req, enum gw_ws_service service,
+				 const struct gw_ws_route *route);
 /* gw_ws_forward_as() - the same for a caller already known (u, borrowed;
  * no session or token is looked at): for routes that authenticate in
  * their own way, such as calendar feed URLs. */

@@ -1,6 +1,6 @@
-/* workspace_forward.c - one workspace or app request passed on to records
- * with the caller's signed identity, and records' answer passed back
- * unchanged */
+/* workspace_forward.c - one workspace, app or vacancy request passed on to
+ * its service (records, vacancy) with the caller's signed identity, and the
+ * service's answer passed back unchanged */
 #include "gateway.h"
 #include "workspace.h"
 
@@ -77,9 +77,23 @@ static bool filters_append(struct cl_http_req *req, char *url, size_t size, size
 	return true;
 }
 
-/* records' URL for req, or false after queuing the 4xx that explains why */
-static bool target_url(struct cl_http_req *req, const struct gw_ws_route *route, char *url,
-		       size_t size)
+/* the base URL of a service */
+static const char *service_url(const struct gw_app *app, enum gw_ws_service service)
+{
+	return service == GW_WS_VACANCY ? app->vacancy_url : app->records_url;
+}
+
+/* the 503 message when a service does not answer */
+static const char *service_down(enum gw_ws_service service)
+{
+	return service == GW_WS_VACANCY
+		       ? "空き情報サービスに接続できません。しばらくしてからもう一度お試しください"
+		       : "記録サービスに接続できません。しばらくしてからもう一度お試しください";
+}
+
+/* the service's URL for req, or false after queuing the 4xx that explains why */
+static bool target_url(struct cl_http_req *req, enum gw_ws_service service,
+		       const struct gw_ws_route *route, char *url, size_t size)
 {
 	struct gw_app *app = req->app;
 	const char *values[GW_WS_QUERY_MAX + 1] = {0};
@@ -88,7 +102,7 @@ static bool target_url(struct cl_http_req *req, const struct gw_ws_route *route,
 	url[0] = '\0';
 	for (size_t i = 0; route->query && route->query[i] && i < GW_WS_QUERY_MAX; i++)
 		values[i] = cl_http_query(req, route->query[i]);
-	int n = snprintf(url, size, "%s", app->records_url);
+	int n = snprintf(url, size, "%s", service_url(app, service));
 	int rc = n < 0 || (size_t)n >= size ? CL_ETOOBIG : 0;
 	len = rc ? 0 : (size_t)n;
 	if (rc == 0)
@@ -153,20 +167,13 @@ static enum MHD_Result answer(struct cl_http_req *req, const struct gw_ws_route 
 			     resp->body, resp->len);
 }
 
-enum MHD_Result gw_ws_forward(struct cl_http_req *req, const struct gw_ws_route *route)
-{
-	struct gw_user u;
-	if (!gw_auth_require(req, &u, route->scope))
-		return req->result;
-	return gw_ws_forward_as(req, &u, route);
-}
-
-enum MHD_Result gw_ws_forward_as(struct cl_http_req *req, const struct gw_user *u,
-				 const struct gw_ws_route *route)
+/* req passed on to service as u */
+static enum MHD_Result forward(struct cl_http_req *req, const struct gw_user *u,
+			       enum gw_ws_service service, const struct gw_ws_route *route)
 {
 	struct gw_app *app = req->app;
 	char url[GW_WS_URL_MAX];
-	if (!target_url(req, route, url, sizeof url))
+	if (!target_url(req, service, route, url, sizeof url))
 		return req->result;
 	char *identity = gw_sign(app, u);
 	if (!identity)
@@ -187,10 +194,29 @@ enum MHD_Result gw_ws_forward_as(struct cl_http_req *req, const struct gw_user *
 	free(identity);
 	enum MHD_Result r;
 	if (rc < 0 || resp.status == 0)
-		r = cl_http_error(req, 503, "unavailable",
-				  "記録サービスに接続できません。しばらくしてからもう一度お試しください");
+		r = cl_http_error(req, 503, "unavailable", service_down(service));
 	else
 		r = answer(req, route, &resp);
 	cl_httpc_resp_release(&resp);
 	return r;
+}
+
+enum MHD_Result gw_ws_forward_to(struct cl_http_req *req, enum gw_ws_service service,
+				 const struct gw_ws_route *route)
+{
+	struct gw_user u;
+	if (!gw_auth_require(req, &u, route->scope))
+		return req->result;
+	return forward(req, &u, service, route);
+}
+
+enum MHD_Result gw_ws_forward(struct cl_http_req *req, const struct gw_ws_route *route)
+{
+	return gw_ws_forward_to(req, GW_WS_RECORDS, route);
+}
+
+enum MHD_Result gw_ws_forward_as(struct cl_http_req *req, const struct gw_user *u,
+				 const struct gw_ws_route *route)
+{
+	return forward(req, u, GW_WS_RECORDS, route);
 }
