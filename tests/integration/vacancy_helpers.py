@@ -1,0 +1,306 @@
+"""Helpers of the vacancy tests (test_vacancy_*.py), as
+services/vacancy/API.md describes the service.
+
+* Facilities: many at once by a CSV import into the built-in facilities app
+  as takahashi (a tenant admin of the city hall): the records are owned by
+  the importer's organisation, so takahashi is the facilities' staff and
+  updates their beds and capacity. make_facilities() waits (bounded) until
+  vacancy's copy of the directory has every one of them.
+* Calls: through the gateway (/api/v1/...) when it forwards vacancy's
+  routes, else vacancy directly (/v1/...) with an identity signed by the key
+  in $CARELINK_VAR; Caller hides which.
+* Days: today and the 90-day horizon in Asia/Tokyo.
+* Events: vacancy_changed() reads carelink.vacancy from the beginning with
+  kcat and decodes each VacancyChanged with python3-avro from schemas/
+  alone.
+* Reference: great-circle distance (haversine).
+
+Every wait has a deadline; a failed check raises ct.TestFailure.
+"""
+
+import concurrent.futures
+import datetime
+import json
+import math
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import carelink_test as ct  # noqa: E402
+import workspace_helpers as w  # noqa: E402
+import apps_helpers as apps  # noqa: E402
+
+API = "/api/v1"
+JST = datetime.timezone(datetime.timedelta(hours=9), "JST")
+HORIZON_DAYS = 90
+CARE_LEVELS = ["support_1", "support_2", "care_1", "care_2", "care_3", "care_4", "care_5"]
+CONDITIONS = ["dementia", "tube_feeding", "insulin", "dialysis", "oxygen", "suction",
+              "catheter", "wheelchair", "bedridden", "stoma"]
+KIND_SHORT_STAY = "短期入所生活介護"
+KIND_HOSPITAL = "病院"
+KIND_OFFICE = "居宅介護支援事業所"
+EARTH_RADIUS_KM = 6371.0088
+q = w.q
+
+
+# --------------------------------------------------------------------------
+# days
+
+
+def today():
+    return datetime.datetime.now(JST).date()
+
+
+def day(offset):
+    """YYYY-MM-DD of today + offset (Asia/Tokyo)."""
+    return (today() + datetime.timedelta(days=offset)).isoformat()
+
+
+def horizon():
+    """The horizon's days, YYYY-MM-DD, today ... today + 89."""
+    t = today()
+    return [(t + datetime.timedelta(days=i)).isoformat() for i in range(HORIZON_DAYS)]
+
+
+def days_between(frm, to):
+    a = datetime.date.fromisoformat(frm)
+    b = datetime.date.fromisoformat(to)
+    return [(a + datetime.timedelta(days=i)).isoformat() for i in range((b - a).days + 1)]
+
+
+# --------------------------------------------------------------------------
+# calling vacancy
+
+
+def vacancy_url():
+    return "http://127.0.0.1:%d" % ct.service_port("vacancy")
+
+
+_through_gateway = None
+
+
+def through_gateway(session):
+    """True when the gateway forwards vacancy's routes (a reader's GET
+    /api/v1/board answers 200), decided once per process."""
+    global _through_gateway
+    if _through_gateway is None:
+        r = session.request("GET", API + "/board?kind=short_stay")
+        _through_gateway = r.status == 200
+        ct.log("vacancy is called %s (GET /api/v1/board: %d)"
+               % ("through the gateway" if _through_gateway else "directly with a signed identity",
+                  r.status))
+    return _through_gateway
+
+
+class Caller:
+    """A demo person calling vacancy: through the gateway with a real
+    session when it forwards vacancy, else directly with their identity."""
+
+    def __init__(self, name):
+        self.name = name
+        self.session = w.login(name)
+        self.user = ct.seed_user(name)
+
+    def request(self, method, path, json_body=None, timeout=30):
+        """path is vacancy's tail: /v1/..."""
+        if through_gateway(self.session):
+            return self.session.request(method, API + path[len("/v1"):], json_body=json_body,
+                                        timeout=timeout)
+        hdrs = {w.IDENTITY_HEADER: ct.sign_identity(ct.identity_claims(self.name, 120))}
+        body = None
+        if json_body is not None:
+            body = json.dumps(json_body, ensure_ascii=False).encode("utf-8")
+            hdrs["Content-Type"] = "application/json"
+        return ct.http_request(vacancy_url(), method, path, body, hdrs, timeout)
+
+    def get(self, path, what=None, **params):
+        r = self.request("GET", q(path, **params))
+        return w.expect(r, 200, what or ("%s: GET %s %r" % (self.name, path, params)))
+
+
+# --------------------------------------------------------------------------
+# facilities
+
+
+def import_facilities(admin_session, rows, timeout=120):
+    """Imports rows (dicts of name, kind, district, latitude, longitude; a
+    None coordinate is left empty) into the facilities app as one commit."""
+    cols = ["name", "kind", "district", "latitude", "longitude"]
+    lines = [cols] + [["" if r.get(c) is None else
+                       ("%.6f" % r[c] if isinstance(r[c], float) else str(r[c]))
+                       for c in cols] for r in rows]
+    data = apps.csv_text(lines).encode("utf-8")
+    imp = apps.run_import(admin_session, "facilities", data, "utf-8", "commit", timeout)
+    ct.check(imp.get("state") == "done" and imp.get("created") == len(rows),
+             "facility import: expected done with %d created, got %r"
+             % (len(rows), {k: imp.get(k) for k in ("state", "created", "errors")}))
+
+
+def facility_ids(admin_session, marker, count, timeout=30):
+    """name -> id of the directory's facilities whose name holds marker."""
+    deadline = time.monotonic() + timeout
+    while True:
+        out, cursor = {}, None
+        for _ in range(100):
+            doc = apps.facilities(admin_session, q=marker, limit=200, cursor=cursor)
+            for f in doc.get("facilities") or []:
+                if marker in (f.get("name") or ""):
+                    out[f["name"]] = f["id"]
+            cursor = doc.get("next_cursor")
+            if not cursor:
+                break
+        if len(out) >= count:
+            return out
+        if time.monotonic() > deadline:
+            ct.fail("the directory lists %d of the %d facilities named %s after %d s"
+                    % (len(out), count, marker, timeout))
+        time.sleep(0.5)
+
+
+def offered_kind(kind):
+    return {KIND_SHORT_STAY: "short_stay", "短期入所療養介護": "short_stay",
+            KIND_HOSPITAL: "backup", "診療所": "backup"}.get(kind)
+
+
+def known_to_vacancy(caller, fid, kind):
+    """True when vacancy answers for facility fid (its copy has it)."""
+    bk = offered_kind(kind)
+    if bk:
+        r = caller.request("GET", q("/v1/facilities/%s/beds" % fid, kind=bk))
+    else:
+        r = caller.request("GET", "/v1/facilities/%s/capacity" % fid)
+    if r.status == 200:
+        return True
+    if r.status == 404:
+        return False
+    ct.fail("vacancy's answer for facility %s: expected 200 or 404 (not yet copied), got %s"
+            % (fid, r.describe()))
+
+
+def wait_known(caller, facilities, timeout=60, workers=8):
+    """Waits until vacancy's copy has every facility ({id: kind})."""
+    left = dict(facilities)
+    deadline = time.monotonic() + timeout
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
+        while left:
+            ids = list(left)
+            known = list(ex.map(lambda i: known_to_vacancy(caller, i, left[i]), ids))
+            for i, k in zip(ids, known):
+                if k:
+                    del left[i]
+            if not left:
+                return
+            if time.monotonic() > deadline:
+                ct.fail("vacancy's copy of the directory lacks %d of %d facilities after %d s "
+                        "(e.g. %s)" % (len(left), len(facilities), timeout, ids[0]))
+            time.sleep(0.5)
+
+
+def make_facilities(admin_session, caller, rows, marker, timeout=90):
+    """Imports rows (each name holding marker) and waits for vacancy's copy;
+    returns the rows with "id" set."""
+    import_facilities(admin_session, rows)
+    ids = facility_ids(admin_session, marker, len(rows))
+    for r in rows:
+        ct.check(r["name"] in ids, "imported facility %r is not in the directory" % r["name"])
+        r["id"] = ids[r["name"]]
+    wait_known(caller, {r["id"]: r["kind"] for r in rows}, timeout)
+    return rows
+
+
+# --------------------------------------------------------------------------
+# beds, capacity, holds
+
+
+def beds_body(kind, frm, to, men, women, either, care_levels, conditions):
+    return {"kind": kind, "from": frm, "to": to, "men": men, "women": women,
+            "either": either, "care_levels": list(care_levels),
+            "conditions": list(conditions)}
+
+
+def put_beds(caller, fid, kind, frm, to, men, women, either, care_levels=(), conditions=()):
+    r = caller.request("PUT", "/v1/facilities/%s/beds" % fid,
+                       beds_body(kind, frm, to, men, women, either, care_levels, conditions))
+    return w.expect(r, 200, "PUT /v1/facilities/%s/beds %s %s..%s" % (fid, kind, frm, to))
+
+
+def get_beds(caller, fid, kind, frm, to):
+    return caller.get("/v1/facilities/%s/beds" % fid, kind=kind, **{"from": frm, "to": to})
+
+
+def put_capacity(caller, fid, levels, capabilities=None, note=None):
+    body = {"levels": levels}
+    if capabilities is not None:
+        body["capabilities"] = capabilities
+    if note is not None:
+        body["note"] = note
+    r = caller.request("PUT", "/v1/facilities/%s/capacity" % fid, body)
+    return w.expect(r, 200, "PUT /v1/facilities/%s/capacity" % fid)["capacity"]
+
+
+def get_capacity(caller, fid):
+    return caller.get("/v1/facilities/%s/capacity" % fid)["capacity"]
+
+
+def place_hold(caller, fid, kind, room, beds, frm, to, label="A様 要介護3"):
+    """The Response of POST /v1/holds."""
+    return caller.request("POST", "/v1/holds", {
+        "facility_id": fid, "kind": kind, "room": room, "beds": beds, "from": frm, "to": to,
+        "client_label": label})
+
+
+def take_hold(avail, room, beds):
+    """Takes a hold of beds for room out of avail {"men","women","either"}
+    as API.md says (own room type first, either beds last); False when
+    there are not enough."""
+    if room == "either":
+        if avail["either"] < beds:
+            return False
+        avail["either"] -= beds
+        return True
+    own = min(avail[room], beds)
+    if own + avail["either"] < beds:
+        return False
+    avail[room] -= own
+    avail["either"] -= beds - own
+    return True
+
+
+# --------------------------------------------------------------------------
+# distance
+
+
+def great_circle_km(lat1, lng1, lat2, lng2):
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp = p2 - p1
+    dl = math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+# --------------------------------------------------------------------------
+# events
+
+
+def vacancy_changed():
+    """[(message, datum)] of every VacancyChanged on carelink.vacancy, in
+    offset order per partition (undecodable messages are skipped)."""
+    out = []
+    for m in ct.consume("carelink.vacancy", with_headers=False):
+        d = ct.decode_single_object("VacancyChanged", m.value)
+        if d is not None:
+            out.append((m, d))
+    return out
+
+
+def latest_per_key(pairs):
+    """facility id (the message key) -> the datum of its latest
+    VacancyChanged (the one with the highest offset of its partition)."""
+    latest = {}
+    for m, d in pairs:
+        key = (m.key or b"").decode("utf-8", "replace")
+        prev = latest.get(key)
+        if prev is None or (m.partition, m.offset) > (prev[0].partition, prev[0].offset):
+            latest[key] = (m, d)
+    return {k: d for k, (m, d) in latest.items()}
