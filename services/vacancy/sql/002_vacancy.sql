@@ -104,10 +104,12 @@ CREATE INDEX holds_holder ON holds (tenant_id, holder_id, created_at);
 --   * women's holds take women's beds, then either beds for the rest;
 --   * 'either' holds take either beds, then women's, then men's.
 -- A day never declared has 0 beds. available_* never go below 0; held is
--- the beds active holds take that night.
+-- the beds active holds take that night; lacking is how many beds the
+-- active holds take that the declared beds cannot give (0 unless beds were
+-- lowered under the holds, which PUT beds refuses).
 CREATE FUNCTION vac_day_available(p_facility uuid, p_kind text, p_day date,
 	OUT avail_men integer, OUT avail_women integer, OUT avail_either integer,
-	OUT held integer)
+	OUT held integer, OUT lacking integer)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	m integer := 0; w integer := 0; e integer := 0;
@@ -132,10 +134,12 @@ BEGIN
 	t := least(hm, m); m := m - t; e := e - (hm - t);
 	-- women's holds
 	t := least(hw, w); w := w - t; e := e - (hw - t);
+	lacking := greatest(-e, 0);
 	-- 'either' holds: either beds, then women's, then men's
 	t := least(he, greatest(e, 0)); e := e - t; he := he - t;
 	t := least(he, w); w := w - t; he := he - t;
 	t := least(he, m); m := m - t; he := he - t;
+	lacking := lacking + he;
 	avail_men := greatest(m, 0);
 	avail_women := greatest(w, 0);
 	avail_either := greatest(e, 0);
