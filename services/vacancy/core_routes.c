@@ -3,5 +3,9 @@
 
 const struct cl_http_route vac_routes_core[] = {
 	{"GET", "/v1/capacity", vac_capacity_list, CL_HTTP_AUTH},
+	{"GET", "/v1/facilities/:id/capacity", vac_capacity_get, CL_HTTP_AUTH},
+	{"PUT", "/v1/facilities/:id/capacity", vac_capacity_put, CL_HTTP_AUTH},
+	{"GET", "/v1/facilities/:id/beds", vac_beds_get, CL_HTTP_AUTH},
+	{"PUT", "/v1/facilities/:id/beds", vac_beds_put, CL_HTTP_AUTH},
 	{0},
 };

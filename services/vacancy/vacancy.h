@@ -81,6 +81,8 @@ bool vac_may_read(const struct vac_app *app, const struct cl_identity *who,
 /* days.c: days are "YYYY-MM-DD" in Asia/Tokyo */
 /* vac_day_today() - today in Asia/Tokyo at unix time now. */
 void vac_day_today(time_t now, char out[VAC_DAY_LEN]);
+/* vac_day_number_today() - today's day number in Asia/Tokyo. */
+long vac_day_number_today(time_t now);
 /* vac_day_parse() - a strict YYYY-MM-DD date to a day number (days since
  * 1970-01-01). Returns 0 or CL_EINVAL. */
 int vac_day_parse(const char *s, long *day);
@@ -88,6 +90,20 @@ int vac_day_parse(const char *s, long *day);
 void vac_day_format(long day, char out[VAC_DAY_LEN]);
 /* vac_day_in_horizon() - true when today <= day <= today + 89. */
 bool vac_day_in_horizon(long day, long today);
+
+/* vac_range_take() - from .. to of a request (NULL from: today; NULL to:
+ * from + default_days - 1) checked: bad dates answer 400 bad_code, to
+ * before from or more than 90 days invalid_range (invalid_query when that
+ * is bad_code), outside the horizon out_of_horizon. On false the answer is
+ * queued. */
+bool vac_range_take(struct cl_http_req *req, const char *from, const char *to,
+		    long default_days, const char *bad_code, char from_out[VAC_DAY_LEN],
+		    char to_out[VAC_DAY_LEN]);
+/* vac_kind_take() - "short_stay" or "backup" (static), f's own kind when
+ * kind is NULL; NULL after queuing 400 invalid_kind (unknown, or not what
+ * f offers; f may be NULL). */
+const char *vac_kind_take(struct cl_http_req *req, const char *kind,
+			  const struct vac_facility *f);
 
 /* state_event.c */
 /* vac_state_event_add() - inside the caller's open transaction, build
@@ -113,6 +129,50 @@ int vac_db_capacity_put(struct cl_pg *pg, const char *tenant, const char *facili
 			const char *levels_json, const char *capabilities_pg,
 			const char *note, const struct cl_identity *who);
 
+/* vac_db_capacity_state() - VacancyChanged's capacity: {levels,
+ * capabilities, note, updated_at (ms)} or JSON null when never set. */
+int vac_db_capacity_state(struct cl_pg *pg, const char *tenant, const char *facility_id,
+			  json_t **out);
+
+/* db_beds.c */
+/* vac_db_beds_range() - the day objects of API.md from .. to (days never
+ * declared have 0 beds). */
+int vac_db_beds_range(struct cl_pg *pg, const char *facility_id, const char *kind,
+		      const char *from, const char *to, json_t **out);
+/* vac_db_beds_updated() - set "updated_at", "updated_by", "stale" of the
+ * facility's beds of kind on into. */
+int vac_db_beds_updated(struct cl_pg *pg, const char *facility_id, const char *kind,
+			long stale_hours, json_t *into);
+/* vac_db_beds_set() - declare counts (men, women, either) and the codes
+ * (JSON arrays) on every day from .. to, in day order (row locks). */
+int vac_db_beds_set(struct cl_pg *pg, const char *tenant, const char *facility_id,
+		    const char *kind, const char *from, const char *to, const int counts[3],
+		    const char *care_levels_json, const char *conditions_json,
+		    const struct cl_identity *who);
+/* vac_db_beds_lacking() - 1 and the first day from .. to whose active holds
+ * take more beds than declared, 0 when none, or a cl_pg_exec() code. */
+int vac_db_beds_lacking(struct cl_pg *pg, const char *facility_id, const char *kind,
+			const char *from, const char *to, char day[VAC_DAY_LEN]);
+/* vac_db_beds_state() - VacancyChanged's beds (every declared day of the
+ * horizon from `from`, both kinds) and beds_updated_at (ms or null). */
+int vac_db_beds_state(struct cl_pg *pg, const char *facility_id, const char *from,
+		      json_t **beds, json_t **updated_ms);
+/* vac_db_history_add() - one row of vacancy_history. */
+int vac_db_history_add(struct cl_pg *pg, const char *tenant, const char *facility_id,
+		       const char *kind, const char *from, const char *to,
+		       const char *values_json, const struct cl_identity *who);
+
+/* request helpers (access.c) */
+/* vac_facility_for() - load path facility params[0] for who: answers 404
+ * (absent, or who may not read) and returns NULL-like false; with
+ * for_update, 403 when who is not its staff. On false the answer is
+ * queued in req->result. */
+bool vac_facility_for(struct cl_http_req *req, bool for_update, struct vac_facility *f);
+/* vac_code_list_ok() - a JSON array of at most max codes [a-z][a-z0-9_]{0,39}. */
+bool vac_code_list_ok(const json_t *a, size_t max);
+/* vac_care_level_ok() - one of support_1, support_2, care_1 .. care_5. */
+bool vac_care_level_ok(const char *s);
+
 /* capacity_*.c */
 enum MHD_Result vac_capacity_list(struct cl_http_req *req);
 enum MHD_Result vac_capacity_get(struct cl_http_req *req);
@@ -120,6 +180,10 @@ enum MHD_Result vac_capacity_put(struct cl_http_req *req);
 
 /* beds_*.c */
 enum MHD_Result vac_beds_get(struct cl_http_req *req);
+/* vac_beds_answer() - the GET beds answer for f, kind, from .. to; NULL
+ * with *rc set on failure (beds_get.c). */
+json_t *vac_beds_answer(struct vac_app *app, struct cl_pg *pg, const struct vac_facility *f,
+			const char *kind, const char *from, const char *to, int *rc);
 enum MHD_Result vac_beds_put(struct cl_http_req *req);
 
 #endif
