@@ -11,7 +11,7 @@
 #include <carelink/http.h>
 
 /* The 404s for a path id that is not an id. */
-#define GW_VAC_FACILITY_MISSING "facility_not_found", "事業所が見つかりません"
+#define GW_VAC_FACILITY_MISSING "facility_not_found", "施設が見つかりません"
 #define GW_VAC_HOLD_MISSING "hold_not_found", "仮押さえが見つかりません"
 
 /* vacancy_routes.c: the route table, joined in routes.c */

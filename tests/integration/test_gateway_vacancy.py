@@ -180,15 +180,24 @@ def route_unknown(r):
     return ((r.json() or {}).get("error") or {}).get("message") == "no such resource"
 
 
-def vacancy_serves():
-    """True when vacancy serves every route of its contract (a direct call
-    of each reaches a handler)."""
+def vacancy_routes():
+    """The (method, path) of ROUTES that vacancy serves (a direct call
+    reaches a handler)."""
+    served = set()
     for method, path, body, _, _ in ROUTES:
         r = direct("tanaka", method, fill(path, str(uuid.uuid4())), body)
         if route_unknown(r):
             ct.log("note: vacancy does not serve %s /v1%s yet" % (method, path))
-            return False
-    return True
+        else:
+            served.add((method, path))
+    return served
+
+
+# what the pass-through check writes through
+NEEDED = {("PUT", "/facilities/{id}/beds"), ("GET", "/facilities/{id}/beds"),
+          ("PUT", "/facilities/{id}/capacity"), ("GET", "/facilities/{id}/capacity"),
+          ("POST", "/holds"), ("GET", "/holds/{id}"), ("POST", "/holds/{id}/confirm"),
+          ("POST", "/holds/{id}/release")}
 
 
 def same_answer(gw, vac, what):
@@ -202,7 +211,7 @@ def same_answer(gw, vac, what):
 
 
 def make_rows(marker):
-    district = "試験地区 " + marker
+    district = "山手地区"  # a choice of the directory's district field
     return district, [
         {"name": "%s ショートステイ" % marker, "kind": v.KIND_SHORT_STAY, "district": district,
          "latitude": 35.6812, "longitude": 139.7671},
@@ -214,11 +223,19 @@ def make_rows(marker):
 
 
 def compare(tanaka, cases):
+    """Each case through the gateway and directly; the answers must be
+    equal. Returns how many were compared (routes vacancy does not serve
+    yet are skipped)."""
+    n = 0
     for name, session, method, path, body in cases:
-        gw = send(session, method, path, body)
         vac = direct(name, method, path.replace("&x=1", "").replace("?x=1&", "?"), body)
+        if route_unknown(vac):
+            ct.log("note: vacancy does not serve %s /v1%s yet: skipped" % (method, path[:60]))
+            continue
+        gw = send(session, method, path, body)
         same_answer(gw, vac, "%s %s as %s" % (method, path, name))
-    return len(cases)
+        n += 1
+    return n
 
 
 def check_reaches_vacancy(tanaka):
@@ -329,10 +346,12 @@ def test():
     check_refusals(tanaka, token)
     check_directory_split(tanaka)
     check_unreachable()
-    if vacancy_serves():
+    lacking = NEEDED - vacancy_routes()
+    if not lacking:
         check_reaches_vacancy(tanaka)
     else:
-        ct.log("note: vacancy does not serve every route yet: pass-through not checked")
+        ct.log("note: vacancy does not serve %s yet: pass-through not checked"
+               % ", ".join("%s %s" % r for r in sorted(lacking)))
 
 
 if __name__ == "__main__":
