@@ -24,6 +24,7 @@ import json
 import math
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -78,18 +79,20 @@ def vacancy_url():
 
 
 _through_gateway = None
+_gateway_lock = threading.Lock()
 
 
 def through_gateway(session):
     """True when the gateway forwards vacancy's routes (a reader's GET
-    /api/v1/board answers 200), decided once per process."""
+    /api/v1/capacity answers 200), decided once per process."""
     global _through_gateway
-    if _through_gateway is None:
-        r = session.request("GET", API + "/board?kind=short_stay")
-        _through_gateway = r.status == 200
-        ct.log("vacancy is called %s (GET /api/v1/board: %d)"
-               % ("through the gateway" if _through_gateway else "directly with a signed identity",
-                  r.status))
+    with _gateway_lock:
+        if _through_gateway is None:
+            r = session.request("GET", API + "/capacity")
+            _through_gateway = r.status == 200
+            ct.log("vacancy is called %s (GET /api/v1/capacity: %d)"
+                   % ("through the gateway" if _through_gateway
+                      else "directly with a signed identity", r.status))
     return _through_gateway
 
 
@@ -164,16 +167,17 @@ def offered_kind(kind):
 
 
 def known_to_vacancy(caller, fid, kind):
-    """True when vacancy answers for facility fid (its copy has it)."""
+    """None when vacancy answers for facility fid (its copy has it), else
+    its 404 answer."""
     bk = offered_kind(kind)
     if bk:
         r = caller.request("GET", q("/v1/facilities/%s/beds" % fid, kind=bk))
     else:
         r = caller.request("GET", "/v1/facilities/%s/capacity" % fid)
     if r.status == 200:
-        return True
+        return None
     if r.status == 404:
-        return False
+        return r.describe()
     ct.fail("vacancy's answer for facility %s: expected 200 or 404 (not yet copied), got %s"
             % (fid, r.describe()))
 
@@ -185,15 +189,19 @@ def wait_known(caller, facilities, timeout=60, workers=8):
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as ex:
         while left:
             ids = list(left)
-            known = list(ex.map(lambda i: known_to_vacancy(caller, i, left[i]), ids))
-            for i, k in zip(ids, known):
-                if k:
+            answers = list(ex.map(lambda i: known_to_vacancy(caller, i, left[i]), ids))
+            last = None
+            for i, a in zip(ids, answers):
+                if a is None:
                     del left[i]
+                else:
+                    last = (i, a)
             if not left:
                 return
             if time.monotonic() > deadline:
                 ct.fail("vacancy's copy of the directory lacks %d of %d facilities after %d s "
-                        "(e.g. %s)" % (len(left), len(facilities), timeout, ids[0]))
+                        "(e.g. %s, answered %s)" % (len(left), len(facilities), timeout,
+                                                     last[0], last[1]))
             time.sleep(0.5)
 
 
