@@ -50,59 +50,6 @@ out:
 	return rc;
 }
 
-/* the number of characters of UTF-8 text s */
-static size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* validation of everything but the facility; NULL or the refusal code,
- * *message its text */
-static const char *input_check(const struct vac_hold_input *in, const json_t *beds,
-			       long *beds_out, const char **message)
-{
-	long from, to, today = vac_day_number_today(time(NULL));
-	if (strcmp(in->kind, "short_stay") && strcmp(in->kind, "backup")) {
-		*message = "kind は short_stay か backup です";
-		return "invalid_kind";
-	}
-	if (strcmp(in->room, "men") && strcmp(in->room, "women") && strcmp(in->room, "either")) {
-		*message = "room は men, women, either のいずれかです";
-		return "invalid_body";
-	}
-	*beds_out = 1;
-	if (beds) {
-		if (!json_is_integer(beds) || json_integer_value(beds) < 1 ||
-		    json_integer_value(beds) > VAC_HOLD_BEDS_MAX) {
-			*message = "beds は 1 から 10 の整数です";
-			return "invalid_count";
-		}
-		*beds_out = (long)json_integer_value(beds);
-	}
-	size_t label = utf8_length(in->client_label);
-	if (label < 1 || label > VAC_LABEL_MAX) {
-		*message = "client_label は 1 から 40 文字です";
-		return "invalid_label";
-	}
-	if (in->note && utf8_length(in->note) > 1000) {
-		*message = "note は 1000 文字までです";
-		return "invalid_body";
-	}
-	if (vac_day_parse(in->from, &from) < 0 || vac_day_parse(in->to, &to) < 0 || from > to) {
-		*message = "from と to は YYYY-MM-DD で from <= to です";
-		return "invalid_range";
-	}
-	if (!vac_day_in_horizon(from, today) || !vac_day_in_horizon(to, today)) {
-		*message = "日付は今日から 89 日後までです";
-		return "out_of_horizon";
-	}
-	return NULL;
-}
-
 enum MHD_Result vac_hold_place(struct cl_http_req *req)
 {
 	struct vac_app *app = req->app;
@@ -123,7 +70,8 @@ enum MHD_Result vac_hold_place(struct cl_http_req *req)
 		goto out;
 	}
 	const char *message = NULL;
-	const char *code = input_check(&in, beds, &in.beds, &message);
+	const char *code =
+		vac_hold_input_check(&in, beds, vac_day_number_today(time(NULL)), &in.beds, &message);
 	if (code) {
 		res = cl_http_error(req, 400, code, message);
 		goto out;

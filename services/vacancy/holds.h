@@ -35,6 +35,14 @@ struct vac_hold_input {
 	long beds;
 };
 
+/* vac_hold_input_check() - everything of in but the facility: kind, room,
+ * beds (the body's value, NULL when absent: 1) into *beds_out, client_label
+ * (1..40 characters), note (up to 1000), from <= to, both within the
+ * horizon of today (a day number). NULL when valid, else the refusal code
+ * (static) with *message its text (hold_input.c). */
+const char *vac_hold_input_check(const struct vac_hold_input *in, const json_t *beds, long today,
+				 long *beds_out, const char **message);
+
 /* A refusal decided inside a transaction, answered after it rolled back
  * (hold_refusal.c). */
 struct vac_hold_refusal {
