@@ -83,16 +83,14 @@ _gateway_lock = threading.Lock()
 
 
 def through_gateway(session):
-    """True when the gateway forwards vacancy's routes (a reader's GET
-    /api/v1/capacity answers 200), decided once per process."""
+    """True when the gateway forwards vacancy's routes (its configuration
+    names vacancy.url), decided once per process."""
     global _through_gateway
     with _gateway_lock:
         if _through_gateway is None:
-            r = session.request("GET", API + "/capacity")
-            _through_gateway = r.status == 200
-            ct.log("vacancy is called %s (GET /api/v1/capacity: %d)"
-                   % ("through the gateway" if _through_gateway
-                      else "directly with a signed identity", r.status))
+            _through_gateway = bool(ct.service_conf("gateway").get("vacancy.url"))
+            ct.log("vacancy is called %s" % ("through the gateway" if _through_gateway
+                                             else "directly with a signed identity"))
     return _through_gateway
 
 
