@@ -37,8 +37,11 @@ int vac_hold_emit(struct cl_pg *pg, struct vac_app *app, const char *full_name,
 			     "hold_id", str(hold, "id"), NULL);
 		rc = CL_EFATAL;
 	}
-	if (rc == 0)
+	if (rc == 0) {
 		rc = vac_state_event_add(pg, app->svc->schemas, tenant, facility);
+		if (rc == CL_ENOENT) /* the facility left the directory: no state */
+			rc = 0;
+	}
 	json_decref(ev);
 	return rc;
 }
