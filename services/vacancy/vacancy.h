@@ -173,6 +173,46 @@ bool vac_code_list_ok(const json_t *a, size_t max);
 /* vac_care_level_ok() - one of support_1, support_2, care_1 .. care_5. */
 bool vac_care_level_ok(const char *s);
 
+/* a bed search (API.md "Search"); strings borrowed, NULL when not given */
+struct vac_search {
+	const char *tenant;
+	const char *kind;            /* short_stay, backup */
+	const char *from, *to;       /* YYYY-MM-DD */
+	const char *room;            /* men, women, any */
+	const char *care_level;
+	const char *conditions_json; /* JSON array of codes */
+	const char *district;
+};
+
+/* db_search.c */
+/* vac_kind_directory_kinds() - the directory kinds offering a bed kind, as
+ * a PostgreSQL array literal. */
+const char *vac_kind_directory_kinds(const char *kind);
+/* vac_db_board() - the board's facilities (14 days from `from`). */
+int vac_db_board(struct cl_pg *pg, const char *tenant, const char *kind, const char *district,
+		 const char *from, long stale_hours, json_t **out);
+/* vac_db_search_beds() - the facilities that match q on every night, with
+ * nights, min_available, updated_at and stale; no distance, no limit. */
+int vac_db_search_beds(struct cl_pg *pg, const struct vac_search *q, long stale_hours,
+		       json_t **out);
+
+/* search_distance.c */
+/* vac_distance_km() - great-circle distance (haversine, mean Earth radius). */
+double vac_distance_km(double lat1, double lng1, double lat2, double lng2);
+/* vac_near_parse() - "<lat>,<lng>" within -90..90, -180..180: 0 or -1. */
+int vac_near_parse(const char *s, double *lat, double *lng);
+
+/* search_rank.c */
+/* vac_search_rank() - set distance_km (from near when has_near, else null)
+ * and fit on each result, drop those beyond radius_km (when >= 0; results
+ * without coordinates too), sort by fit descending, distance ascending
+ * (none last), name, and keep at most limit. */
+void vac_search_rank(json_t *results, bool has_near, double lat, double lng,
+		     double radius_km, size_t limit);
+
+enum MHD_Result vac_board_get(struct cl_http_req *req);
+enum MHD_Result vac_search_beds(struct cl_http_req *req);
+
 /* capacity_*.c */
 enum MHD_Result vac_capacity_list(struct cl_http_req *req);
 enum MHD_Result vac_capacity_get(struct cl_http_req *req);
