@@ -308,15 +308,19 @@ def test():
 
     t = time.monotonic()
     done = matched = 0
+    slowest = (0.0, "")
     for _ in range(QUERY_COUNT):
         if time.monotonic() - t > QUERY_BUDGET_S:
             break
         qp = random_query(rnd, days)
+        t1 = time.monotonic()
         matched += check_query(holder, qp, rows, ref)
+        slowest = max(slowest, (time.monotonic() - t1, w.q("/v1/search/beds", **qp)))
         done += 1
     ct.check(done >= 40, "only %d searches in %d s" % (done, QUERY_BUDGET_S))
     ct.log("%d searches agree with the reference (%d matches of this test's facilities) "
-           "in %.1f s" % (done, matched, time.monotonic() - t))
+           "in %.1f s; the slowest took %.2f s: %s"
+           % (done, matched, time.monotonic() - t, slowest[0], slowest[1]))
 
 
 if __name__ == "__main__":
