@@ -247,6 +247,33 @@ def check_event(s1, office):
              "VacancyChanged of the office: %r" % o["capacity"])
 
 
+def check_beds_held(tanaka, ito, s1):
+    """A hold takes beds; lowering beds below what it takes is 409 beds_held."""
+    r = v.place_hold(ito, s1["id"], "short_stay", "women", 1, v.day(2), v.day(3))
+    hold = w.expect(r, 201, "ito places a hold on s1")["hold"]
+    days = v.get_beds(tanaka, s1["id"], "short_stay", v.day(1), v.day(3))["days"]
+    ct.check_eq([(d["held"], d["available"]) for d in days],
+                [(0, {"men": 1, "women": 0, "either": 2}),
+                 (1, {"men": 1, "women": 0, "either": 1}),
+                 (1, {"men": 1, "women": 0, "either": 1})], "beds with a women's hold")
+    before = v.get_beds(tanaka, s1["id"], "short_stay", v.day(0), v.day(89))
+    r = tanaka.request("PUT", "/v1/facilities/%s/beds" % s1["id"],
+                       v.beds_body("short_stay", v.day(1), v.day(5), 1, 0, 0, [], []))
+    w.expect(r, 409, "lowering beds under a hold", "beds_held")
+    ct.check(v.day(2) in r.json()["error"]["message"], "beds_held names the day: %s"
+             % r.describe())
+    ct.check_eq(v.get_beds(tanaka, s1["id"], "short_stay", v.day(0), v.day(89)), before,
+                "beds after beds_held")
+    # a lowering the hold still fits is fine: a women's room takes it
+    doc = v.put_beds(tanaka, s1["id"], "short_stay", v.day(2), v.day(2), 0, 1, 0, [], [])
+    ct.check_eq((doc["days"][0]["held"], doc["days"][0]["available"]),
+                (1, {"men": 0, "women": 0, "either": 0}), "a women's bed under the hold")
+    r = ito.request("POST", "/v1/holds/%s/release" % hold["id"])
+    w.expect(r, 200, "ito releases the hold")
+    v.put_beds(tanaka, s1["id"], "short_stay", v.day(1), v.day(5), 1, 0, 2,
+               ["care_2", "care_3"], ["dementia"])
+
+
 def test():
     marker = "空床試験" + "".join(random.choice(string.ascii_lowercase) for _ in range(6))
     admin = w.login("takahashi")
@@ -266,6 +293,7 @@ def test():
     check_beds_refusals(tanaka, ito, police, s1)
     check_beds(tanaka, ito, s1, s2, s3, hospital)
     check_search(tanaka, s1, s2, s3)
+    check_beds_held(tanaka, ito, s1)
     check_board(tanaka, police, s1, hospital)
     check_event(s1, office)
     # a deleted facility drops out of every answer
