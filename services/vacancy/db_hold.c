@@ -184,17 +184,34 @@ int vac_db_hold_end(struct cl_pg *pg, const char *tenant, const char *id, const 
 	return json_row(res, out);
 }
 
-int vac_db_hold_expired_claim(struct cl_pg *pg, json_t **out)
+int vac_db_holds_expired_claim(struct cl_pg *pg, long limit, json_t **out)
 {
 	PGresult *res;
+	char lim[24];
+	snprintf(lim, sizeof lim, "%ld", limit);
+	const char *p[1] = {lim};
 	int rc = cl_pg_exec(pg, &res,
 			    "SELECT " HOLD_JSON "::text FROM holds h"
 			    " JOIN facilities f ON f.tenant_id = h.tenant_id AND f.id = h.facility_id"
 			    " WHERE h.status = 'held' AND h.expires_at <= now()"
-			    " ORDER BY h.expires_at LIMIT 1 FOR UPDATE OF h SKIP LOCKED",
-			    0, NULL);
+			    " ORDER BY h.facility_id, h.expires_at LIMIT $1::int"
+			    " FOR UPDATE OF h SKIP LOCKED",
+			    1, p);
 	if (rc < 0)
 		return rc;
-	rc = json_row(res, out);
-	return rc == CL_ENOENT ? 0 : rc;
+	*out = json_array();
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *h = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+		if (!h) {
+			rc = CL_EFATAL;
+			break;
+		}
+		json_array_append_new(*out, h);
+	}
+	PQclear(res);
+	if (rc < 0) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
 }

@@ -13,8 +13,8 @@ static const char *str(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
-int vac_hold_emit(struct cl_pg *pg, struct vac_app *app, const char *full_name,
-		  const json_t *hold, const json_t *extra)
+int vac_hold_event_add(struct cl_pg *pg, struct vac_app *app, const char *full_name,
+		       const json_t *hold, const json_t *extra)
 {
 	const char *tenant = str(hold, "tenant_id");
 	const char *facility = str(hold, "facility_id");
@@ -37,12 +37,23 @@ int vac_hold_emit(struct cl_pg *pg, struct vac_app *app, const char *full_name,
 			     "hold_id", str(hold, "id"), NULL);
 		rc = CL_EFATAL;
 	}
-	if (rc == 0) {
-		rc = vac_state_event_add(pg, app->svc->schemas, tenant, facility);
-		if (rc == CL_ENOENT) /* the facility left the directory: no state */
-			rc = 0;
-	}
 	json_decref(ev);
+	return rc;
+}
+
+int vac_hold_state_add(struct cl_pg *pg, struct vac_app *app, const char *tenant,
+		       const char *facility_id)
+{
+	int rc = vac_state_event_add(pg, app->svc->schemas, tenant, facility_id);
+	return rc == CL_ENOENT ? 0 : rc; /* the facility left the directory: no state */
+}
+
+int vac_hold_emit(struct cl_pg *pg, struct vac_app *app, const char *full_name,
+		  const json_t *hold, const json_t *extra)
+{
+	int rc = vac_hold_event_add(pg, app, full_name, hold, extra);
+	if (rc == 0)
+		rc = vac_hold_state_add(pg, app, str(hold, "tenant_id"), str(hold, "facility_id"));
 	return rc;
 }
 

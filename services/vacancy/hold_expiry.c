@@ -1,9 +1,9 @@
 /* hold_expiry.c - the thread that expires holds: every
  * vacancy.expiry_interval_s seconds it marks each held hold past its
- * expiry 'expired' and emits HoldReleased (reason EXPIRED) and the
- * facility's VacancyChanged, one transaction per hold; a hold another
- * replica is expiring is skipped (FOR UPDATE SKIP LOCKED), so each is
- * expired once. Counts already treat such holds as expired before this
+ * expiry 'expired' and emits HoldReleased (reason EXPIRED) for it and one
+ * VacancyChanged per facility, in batches of one transaction; a hold
+ * another replica is expiring is skipped (FOR UPDATE SKIP LOCKED), so each
+ * is expired once. Counts already treat such holds as expired before this
  * runs (vac_day_available). */
 #include "vacancy.h"
 
@@ -11,10 +11,13 @@
 #include <carelink/log.h>
 #include <carelink/util.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
-#define EXPIRY_BATCH 500 /* holds per pass at most; the rest the next pass */
+#define EXPIRY_BATCH 200  /* holds per transaction */
+#define EXPIRY_ROUNDS 50  /* transactions per pass at most; the rest the next pass */
 
 struct vac_expiry {
 	struct vac_app *app;   /* borrowed */
@@ -28,47 +31,70 @@ struct vac_expiry {
 
 struct expire_tx {
 	struct vac_expiry *x;  /* borrowed */
-	json_t *hold;          /* owned: the hold expired, NULL when none */
+	size_t expired;        /* holds expired by the committed transaction */
 };
 
+/* expire one hold of the batch: mark it, HoldReleased */
+static int expire_one(struct cl_pg *pg, struct vac_expiry *x, const json_t *claimed)
+{
+	json_t *hold = NULL;
+	const char *tenant = json_string_value(json_object_get(claimed, "tenant_id"));
+	const char *id = json_string_value(json_object_get(claimed, "id"));
+	int rc = vac_db_hold_end(pg, tenant, id, "expired", &hold);
+	if (rc < 0)
+		return rc;
+	json_t *extra = json_pack("{s:s, s:n}", "reason", "EXPIRED", "released_by_id");
+	rc = vac_hold_event_add(pg, x->app, VAC_EVENT_HOLD_RELEASED, hold, extra);
+	json_decref(extra);
+	json_decref(hold);
+	return rc;
+}
+
+/* a batch of expired holds (locked, others skip them), each marked with
+ * its HoldReleased, then one VacancyChanged per facility (the batch is in
+ * facility order) */
 static int expire_body(struct cl_pg *pg, void *arg)
 {
 	struct expire_tx *t = arg;
-	json_t *claimed = NULL, *extra = NULL;
-	json_decref(t->hold);
-	t->hold = NULL;
-	int rc = vac_db_hold_expired_claim(pg, &claimed);
-	if (rc < 0 || !claimed)
-		goto out;
-	const char *tenant = json_string_value(json_object_get(claimed, "tenant_id"));
-	const char *id = json_string_value(json_object_get(claimed, "id"));
-	rc = vac_db_hold_end(pg, tenant, id, "expired", &t->hold);
+	json_t *holds = NULL;
+	t->expired = 0;
+	int rc = vac_db_holds_expired_claim(pg, EXPIRY_BATCH, &holds);
 	if (rc < 0)
-		goto out;
-	extra = json_pack("{s:s, s:n}", "reason", "EXPIRED", "released_by_id");
-	rc = vac_hold_emit(pg, t->x->app, VAC_EVENT_HOLD_RELEASED, t->hold, extra);
-out:
-	json_decref(extra);
-	json_decref(claimed);
+		return rc;
+	size_t n = json_array_size(holds);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		const json_t *h = json_array_get(holds, i);
+		rc = expire_one(pg, t->x, h);
+		const char *fac = json_string_value(json_object_get(h, "facility_id"));
+		const json_t *next = json_array_get(holds, i + 1);
+		const char *next_fac =
+			next ? json_string_value(json_object_get(next, "facility_id")) : NULL;
+		if (rc == 0 && (!next_fac || strcmp(fac, next_fac)))
+			rc = vac_hold_state_add(
+				pg, t->x->app, json_string_value(json_object_get(h, "tenant_id")),
+				fac);
+	}
+	if (rc == 0)
+		t->expired = n;
+	json_decref(holds);
 	return rc;
 }
 
 /* one pass: expire every hold that is due (bounded) */
 static void expiry_tick(struct vac_expiry *x)
 {
-	for (int i = 0; i < EXPIRY_BATCH; i++) {
+	for (int i = 0; i < EXPIRY_ROUNDS; i++) {
 		struct expire_tx t = {.x = x};
 		int rc = cl_pg_tx(&x->pg, CL_PG_READ_COMMITTED, expire_body, &t);
 		if (rc < 0) {
 			cl_log_warn("hold expiry failed", "detail", cl_strerror(rc), NULL);
-			json_decref(t.hold);
 			return;
 		}
-		if (!t.hold)
+		if (t.expired == 0)
 			return;
-		cl_log_info("hold expired", "hold_id",
-			    json_string_value(json_object_get(t.hold, "id")), NULL);
-		json_decref(t.hold);
+		char count[24];
+		snprintf(count, sizeof count, "%zu", t.expired);
+		cl_log_info("holds expired", "count", count, NULL);
 		pthread_mutex_lock(&x->lock);
 		bool stop = x->stop;
 		pthread_mutex_unlock(&x->lock);

@@ -58,12 +58,19 @@ int vac_hold_refuse(struct vac_hold_refusal *r, unsigned status, const char *cod
 enum MHD_Result vac_hold_refusal_send(struct cl_http_req *req, const struct vac_hold_refusal *r,
 				      int rc);
 
-/* vac_hold_emit() - add the hold event full_name (HoldPlaced, HoldConfirmed,
- * HoldReleased) for hold (the JSON of db_hold.c, borrowed) with the fields
- * of extra (borrowed, may be NULL) and the facility's VacancyChanged to
- * the outbox, in the open transaction (hold_event.c). */
+/* vac_hold_event_add() - add the hold event full_name (HoldPlaced,
+ * HoldConfirmed, HoldReleased) for hold (the JSON of db_hold.c, borrowed)
+ * with the fields of extra (borrowed, may be NULL) to the outbox, in the
+ * open transaction (hold_event.c). */
+int vac_hold_event_add(struct cl_pg *pg, struct vac_app *app, const char *full_name,
+		       const json_t *hold, const json_t *extra);
+/* vac_hold_emit() - vac_hold_event_add() and the facility's VacancyChanged
+ * (none when the facility has left the directory). */
 int vac_hold_emit(struct cl_pg *pg, struct vac_app *app, const char *full_name,
 		  const json_t *hold, const json_t *extra);
+/* vac_hold_state_add() - the facility's VacancyChanged alone (the same). */
+int vac_hold_state_add(struct cl_pg *pg, struct vac_app *app, const char *tenant,
+		       const char *facility_id);
 
 /* vac_hold_public() - the API's hold object from the JSON of db_hold.c
  * (drops the internal fields); new reference (hold_event.c). */
@@ -101,10 +108,10 @@ int vac_db_hold_confirm(struct cl_pg *pg, const char *tenant, const char *id, js
  * (status "released") or expired ("expired"); *out its JSON. */
 int vac_db_hold_end(struct cl_pg *pg, const char *tenant, const char *id, const char *status,
 		    json_t **out);
-/* vac_db_hold_expired_claim() - lock one held hold past its expiry that no
- * other transaction holds (FOR UPDATE SKIP LOCKED); *out its JSON or NULL
- * when there is none. */
-int vac_db_hold_expired_claim(struct cl_pg *pg, json_t **out);
+/* vac_db_holds_expired_claim() - lock up to limit held holds past their
+ * expiry that no other transaction holds (FOR UPDATE SKIP LOCKED), in
+ * facility order; *out a JSON array of them (empty when none). */
+int vac_db_holds_expired_claim(struct cl_pg *pg, long limit, json_t **out);
 
 /* Who one is to a hold (hold_access.c). */
 struct vac_hold_role {

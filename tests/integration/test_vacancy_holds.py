@@ -12,7 +12,8 @@ on carelink.vacancy decoded with python3-avro from schemas/ alone.
   database (psql) stops taking its bed at once (another hold on the last
   bed succeeds, the hold reads as expired), is marked expired in the
   database and announced with HoldReleased (reason EXPIRED) within a
-  bounded wait (vacancy.expiry_interval_s, default 10 s).
+  bounded wait (vacancy.expiry_interval_s, default 10 s); two holds of
+  one facility expiring together give one VacancyChanged.
 * Rules: only the facility's staff confirm (the holder gets 403); an
   expired hold can be neither confirmed nor released (409 hold_expired); a
   released one neither (409 hold_released); a stranger sees no hold (404).
@@ -288,6 +289,40 @@ def check_rules_and_expiry(staff, holder, stranger, fid):
                  "hold_released", "confirming a released hold")
 
 
+def changes_of(fid):
+    return sum(1 for m, d in v.vacancy_changed() if (m.key or b"").decode() == fid)
+
+
+def check_expiry_batch(staff, holder, fid):
+    """Two holds of one facility expiring together: two HoldReleased
+    (EXPIRED), one VacancyChanged, and their beds free again."""
+    night = v.day(8)
+    v.put_beds(staff, fid, "short_stay", night, night, 0, 0, 2)
+    ids = [w.expect(holder.request("POST", "/v1/holds", hold_body(fid, night, night, label=l)),
+                    201, "hold %s" % l)["hold"]["id"] for l in ("D様", "E様")]
+    ct.check(free(night_of(staff, fid, night)) == 0, "two holds do not take the two beds")
+    deadline = time.monotonic() + 30
+    while True:  # every VacancyChanged of the placements is out
+        before = changes_of(fid)
+        time.sleep(1.5)
+        if changes_of(fid) == before:
+            break
+        ct.check(time.monotonic() < deadline, "VacancyChanged of %s keep coming" % fid)
+    vacancy_psql("UPDATE holds SET expires_at = now() - interval '1 second'"
+                 " WHERE id IN (:'a', :'b');", a=ids[0], b=ids[1])
+    ct.check(free(night_of(staff, fid, night)) == 2, "expired holds still take their beds")
+    for i in ids:
+        (m, d), = wait_event("HoldReleased", i, EXPIRY_WAIT_S)
+        ct.check(d["reason"] == "EXPIRED", "HoldReleased of %s: %r" % (i, d))
+    time.sleep(1.5)
+    ct.check(changes_of(fid) == before + 1,
+             "two holds of one facility expiring together: %d VacancyChanged, expected 1"
+             % (changes_of(fid) - before))
+    rows = vacancy_psql("SELECT status FROM holds WHERE id IN (:'a', :'b');",
+                        a=ids[0], b=ids[1])
+    ct.check(rows == [["expired"], ["expired"]], "expired holds in the database: %r" % rows)
+
+
 def test():
     marker = ct.unique("vholds")
     admin = w.login("takahashi")
@@ -307,6 +342,7 @@ def test():
     v.put_beds(staff, b, "short_stay", v.day(5), v.day(5), 0, 0, 1)
     check_bad_input(holder, b, hosp)
     check_rules_and_expiry(staff, holder, stranger, b)
+    check_expiry_batch(staff, holder, b)
     check_never_overbook(staff, a)
 
 
