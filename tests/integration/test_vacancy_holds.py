@@ -347,4 +347,4 @@ def test():
 
 
 if __name__ == "__main__":
-    ct.run(test, budget_s=420)
+    ct.run(test, budget_s=240)
