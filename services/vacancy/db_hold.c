@@ -49,7 +49,7 @@ int vac_db_hold_nights_lock(struct cl_pg *pg, const char *tenant, const char *fa
 	const char *p[5] = {tenant, facility_id, kind, from, to};
 	int rc = cl_pg_exec(pg, &res,
 			    "SELECT b.day FROM bed_days b WHERE b.tenant_id = $1"
-			    " AND b.facility_id::text = $2 AND b.kind = $3"
+			    " AND b.facility_id = $2::uuid AND b.kind = $3"
 			    " AND b.day BETWEEN $4::date AND $5::date"
 			    " ORDER BY b.day FOR UPDATE",
 			    5, p);
@@ -60,28 +60,28 @@ int vac_db_hold_nights_lock(struct cl_pg *pg, const char *tenant, const char *fa
 	return 0;
 }
 
-int vac_db_hold_short_night(struct cl_pg *pg, const char *tenant,
-			    const struct vac_hold_input *in, char day[11])
+int vac_db_hold_short_night(struct cl_pg *pg, const struct vac_hold_input *in,
+			    char *day)
 {
 	PGresult *res;
 	char beds[24];
 	snprintf(beds, sizeof beds, "%ld", in->beds);
-	const char *p[7] = {tenant, in->facility_id, in->kind, in->room, beds, in->from, in->to};
+	const char *p[6] = {in->facility_id, in->kind, in->room, beds, in->from, in->to};
 	int rc = cl_pg_exec(pg, &res,
 			    "SELECT to_char(d, 'YYYY-MM-DD')"
-			    " FROM generate_series($6::date, $7::date, '1 day') AS g(d),"
-			    " LATERAL vac_day_available($2::uuid, $3, d::date) a"
-			    " WHERE $1::text IS NOT NULL AND CASE $4"
+			    " FROM generate_series($5::date, $6::date, '1 day') AS g(d),"
+			    " LATERAL vac_day_available($1::uuid, $2, d::date) a"
+			    " WHERE CASE $3"
 			    "  WHEN 'men' THEN a.avail_men + a.avail_either"
 			    "  WHEN 'women' THEN a.avail_women + a.avail_either"
-			    "  ELSE a.avail_men + a.avail_women + a.avail_either END < $5::int"
+			    "  ELSE a.avail_men + a.avail_women + a.avail_either END < $4::int"
 			    " ORDER BY d LIMIT 1",
-			    7, p);
+			    6, p);
 	if (rc < 0)
 		return rc;
 	day[0] = '\0';
 	if (PQntuples(res) > 0)
-		snprintf(day, 11, "%s", PQgetvalue(res, 0, 0));
+		snprintf(day, VAC_DAY_LEN, "%s", PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return 0;
 }
@@ -121,11 +121,11 @@ int vac_db_hold_get(struct cl_pg *pg, const char *tenant, const char *id, bool l
 			    lock ? "SELECT " HOLD_JSON "::text FROM holds h"
 				   " JOIN facilities f ON f.tenant_id = h.tenant_id"
 				   " AND f.id = h.facility_id"
-				   " WHERE h.tenant_id = $1 AND h.id::text = $2 FOR UPDATE OF h"
+				   " WHERE h.tenant_id = $1 AND h.id = $2::uuid FOR UPDATE OF h"
 				 : "SELECT " HOLD_JSON "::text FROM holds h"
 				   " JOIN facilities f ON f.tenant_id = h.tenant_id"
 				   " AND f.id = h.facility_id"
-				   " WHERE h.tenant_id = $1 AND h.id::text = $2",
+				   " WHERE h.tenant_id = $1 AND h.id = $2::uuid",
 			    2, p);
 	if (rc < 0)
 		return rc;
@@ -157,7 +157,7 @@ int vac_db_hold_confirm(struct cl_pg *pg, const char *tenant, const char *id, js
 	const char *p[2] = {tenant, id};
 	int rc = cl_pg_exec(pg, &res,
 			    "WITH h AS (UPDATE holds SET status = 'confirmed', confirmed_at = now()"
-			    " WHERE tenant_id = $1 AND id::text = $2 AND status = 'held'"
+			    " WHERE tenant_id = $1 AND id = $2::uuid AND status = 'held'"
 			    " AND expires_at > now() RETURNING *)"
 			    " SELECT " HOLD_JSON "::text FROM h"
 			    " JOIN facilities f ON f.tenant_id = h.tenant_id AND f.id = h.facility_id",
@@ -174,7 +174,7 @@ int vac_db_hold_end(struct cl_pg *pg, const char *tenant, const char *id, const 
 	const char *p[3] = {tenant, id, status};
 	int rc = cl_pg_exec(pg, &res,
 			    "WITH h AS (UPDATE holds SET status = $3, released_at = now()"
-			    " WHERE tenant_id = $1 AND id::text = $2"
+			    " WHERE tenant_id = $1 AND id = $2::uuid"
 			    " AND status IN ('held', 'confirmed') RETURNING *)"
 			    " SELECT " HOLD_JSON "::text FROM h"
 			    " JOIN facilities f ON f.tenant_id = h.tenant_id AND f.id = h.facility_id",

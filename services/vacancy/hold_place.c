@@ -31,7 +31,7 @@ static int place_body(struct cl_pg *pg, void *arg)
 					 t->in->from, t->in->to, &n);
 	if (rc < 0)
 		goto out;
-	rc = vac_db_hold_short_night(pg, t->who->tenant, t->in, day);
+	rc = vac_db_hold_short_night(pg, t->in, day);
 	if (rc < 0)
 		goto out;
 	if (day[0]) {

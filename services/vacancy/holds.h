@@ -87,9 +87,10 @@ int vac_db_hold_nights_lock(struct cl_pg *pg, const char *tenant, const char *fa
 /* vac_db_hold_short_night() - the first night from..to on which fewer than
  * beds are available for room by vac_day_available() (a men's hold may use
  * men's and either beds, a women's hold women's and either beds, an
- * 'either' hold any), into day, "" when every night has them. */
-int vac_db_hold_short_night(struct cl_pg *pg, const char *tenant,
-			    const struct vac_hold_input *in, char day[11]);
+ * 'either' hold any), into day (VAC_DAY_LEN bytes), "" when every night
+ * has them. */
+int vac_db_hold_short_night(struct cl_pg *pg, const struct vac_hold_input *in,
+			    char *day);
 /* vac_db_hold_insert() - insert a held hold expiring in minutes; *out its JSON. */
 int vac_db_hold_insert(struct cl_pg *pg, const struct cl_identity *who,
 		       const struct vac_hold_input *in, long minutes, json_t **out);
