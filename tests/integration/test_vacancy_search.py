@@ -224,7 +224,13 @@ def better(a, b):
 
 def check_query(caller, qp, rows, ref):
     path = w.q("/v1/search/beds", **qp)
-    doc = caller.get("/v1/search/beds", "GET %s" % path, **qp)
+    r = caller.request("GET", path)
+    if r.status == 503:
+        t = time.monotonic()
+        d = caller.direct("GET", path, timeout=60)
+        ct.fail("GET %s: expected 200, got %s; vacancy itself answered %d in %.1f s"
+                % (path, r.describe(), d.status, time.monotonic() - t))
+    doc = w.expect(r, 200, "GET %s" % path)
     results = doc.get("results")
     ct.check(isinstance(results, list), "GET %s: no results list: %r" % (path, doc))
     want, unsure = reference(qp, rows, ref)

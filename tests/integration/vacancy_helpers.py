@@ -108,6 +108,10 @@ class Caller:
         if through_gateway(self.session):
             return self.session.request(method, API + path[len("/v1"):], json_body=json_body,
                                         timeout=timeout)
+        return self.direct(method, path, json_body, timeout)
+
+    def direct(self, method, path, json_body=None, timeout=30):
+        """The same request to vacancy itself, with a signed identity."""
         hdrs = {w.IDENTITY_HEADER: ct.sign_identity(ct.identity_claims(self.name, 120))}
         body = None
         if json_body is not None:
