@@ -82,6 +82,14 @@ def updates(staff, holder, fac):
              "POST /v1/holds/%s/confirm" % h4["id"])
     ct.log("holds: %s confirmed, %s released, %s held, %s confirmed"
            % (h1["id"], h2["id"], h3["id"], h4["id"]))
+    # what the holds leave, per API.md (own room type first, either beds last)
+    for fid, kind, d, want in (
+            (a, "short_stay", v.day(12), {"men": 0, "women": 1, "either": 0}),
+            (a, "short_stay", v.day(1), {"men": 1, "women": 1, "either": 2}),
+            (b, "short_stay", v.day(6), {"men": 2, "women": 0, "either": 0}),
+            (hosp, "backup", v.day(5), {"men": 1, "women": 0, "either": 1})):
+        got = v.get_beds(staff, fid, kind, d, d)["days"][0].get("available")
+        ct.check_eq(got, want, "available on %s at %s after the holds" % (d, fid))
     # one more bed update after the holds
     v.put_beds(staff, b, "short_stay", v.day(20), v.day(22), 3, 3, 3, ["care_2"], ["dementia"])
 
