@@ -296,6 +296,24 @@ def check_query(caller, qp, rows, ref):
     return len(want)
 
 
+def check_refusals(caller, days):
+    """Bad searches: 400 with API.md's codes."""
+    yesterday = v.day(-1)
+    beyond = v.day(v.HORIZON_DAYS)
+    for qp, code in (
+            ({"kind": "short_stay", "to": days[3]}, "invalid_query"),
+            ({"kind": "short_stay", "from": days[3]}, "invalid_query"),
+            ({"kind": "short_stay", "from": "2026-13-01", "to": days[3]}, "invalid_query"),
+            ({"kind": "short_stay", "from": days[3], "to": days[5], "near": "35.6,"},
+             "invalid_query"),
+            ({"kind": "short_stay", "from": days[3], "to": days[5], "near": "north"},
+             "invalid_query"),
+            ({"kind": "short_stay", "from": yesterday, "to": days[2]}, "out_of_horizon"),
+            ({"kind": "short_stay", "from": days[80], "to": beyond}, "out_of_horizon")):
+        path = w.q("/v1/search/beds", **qp)
+        w.expect(caller.request("GET", path), 400, "GET %s" % path, code)
+
+
 def test():
     seed = int(os.environ.get("CARELINK_SEED") or random.randrange(1 << 30))
     ct.log("random seed %d (CARELINK_SEED=%d repeats this run)" % (seed, seed))
@@ -309,6 +327,7 @@ def test():
     ct.log("%d facilities imported and copied by vacancy in %.1f s"
            % (len(rows), time.monotonic() - t))
     days = v.horizon()
+    check_refusals(holder, days)
     ref = declare_beds(rnd, staff, rows, days)
     place_holds(rnd, holder, rows, ref, days)
 
