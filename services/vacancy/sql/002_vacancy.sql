@@ -107,41 +107,35 @@ CREATE INDEX holds_holder ON holds (tenant_id, holder_id, created_at);
 -- the beds active holds take that night; lacking is how many beds the
 -- active holds take that the declared beds cannot give (0 unless beds were
 -- lowered under the holds, which PUT beds refuses).
-CREATE FUNCTION vac_day_available(p_facility uuid, p_kind text, p_day date,
-	OUT avail_men integer, OUT avail_women integer, OUT avail_either integer,
-	OUT held integer, OUT lacking integer)
-LANGUAGE plpgsql STABLE AS $$
-DECLARE
-	m integer := 0; w integer := 0; e integer := 0;
-	hm integer; hw integer; he integer; t integer;
-BEGIN
-	SELECT b.men, b.women, b.either INTO m, w, e
-	  FROM bed_days b
-	 WHERE b.facility_id = p_facility AND b.kind = p_kind AND b.day = p_day;
-	IF NOT FOUND THEN
-		m := 0; w := 0; e := 0;
-	END IF;
-	SELECT coalesce(sum(h.beds) FILTER (WHERE h.room = 'men'), 0),
-	       coalesce(sum(h.beds) FILTER (WHERE h.room = 'women'), 0),
-	       coalesce(sum(h.beds) FILTER (WHERE h.room = 'either'), 0)
-	  INTO hm, hw, he
-	  FROM holds h
-	 WHERE h.facility_id = p_facility AND h.kind = p_kind
-	   AND h.day_from <= p_day AND h.day_to >= p_day
-	   AND (h.status = 'confirmed' OR (h.status = 'held' AND h.expires_at > now()));
-	held := hm + hw + he;
-	-- men's holds
-	t := least(hm, m); m := m - t; e := e - (hm - t);
-	-- women's holds
-	t := least(hw, w); w := w - t; e := e - (hw - t);
-	lacking := greatest(-e, 0);
-	-- 'either' holds: either beds, then women's, then men's
-	t := least(he, greatest(e, 0)); e := e - t; he := he - t;
-	t := least(he, w); w := w - t; he := he - t;
-	t := least(he, m); m := m - t; he := he - t;
-	lacking := lacking + he;
-	avail_men := greatest(m, 0);
-	avail_women := greatest(w, 0);
-	avail_either := greatest(e, 0);
-END;
+-- Plain SQL (not PL/pgSQL), so that every calling query plans it with the
+-- tables' current statistics (a cached PL/pgSQL plan made while bed_days was
+-- small would scan the whole table on every call).
+CREATE FUNCTION vac_day_available(p_facility uuid, p_kind text, p_day date)
+RETURNS TABLE (avail_men integer, avail_women integer, avail_either integer,
+	held integer, lacking integer)
+LANGUAGE sql STABLE AS $$
+	SELECT greatest(s3.m2, 0), greatest(s2.w2, 0), greatest(s1.e2, 0),
+	       k.hm + k.hw + k.he, greatest(-s0.e1, 0) + s3.he3
+	  FROM (SELECT coalesce(max(b.men), 0) AS m, coalesce(max(b.women), 0) AS w,
+	               coalesce(max(b.either), 0) AS e
+	          FROM bed_days b
+	         WHERE b.facility_id = p_facility AND b.kind = p_kind AND b.day = p_day) d,
+	       (SELECT coalesce(sum(h.beds) FILTER (WHERE h.room = 'men'), 0)::integer AS hm,
+	               coalesce(sum(h.beds) FILTER (WHERE h.room = 'women'), 0)::integer AS hw,
+	               coalesce(sum(h.beds) FILTER (WHERE h.room = 'either'), 0)::integer AS he
+	          FROM holds h
+	         WHERE h.facility_id = p_facility AND h.kind = p_kind
+	           AND h.day_from <= p_day AND h.day_to >= p_day
+	           AND (h.status = 'confirmed'
+	                OR (h.status = 'held' AND h.expires_at > now()))) k,
+	       -- men's and women's holds: their own rooms, the rest either beds
+	       LATERAL (SELECT d.m - least(k.hm, d.m) AS m1, d.w - least(k.hw, d.w) AS w1,
+	                       d.e - (k.hm - least(k.hm, d.m)) - (k.hw - least(k.hw, d.w)) AS e1) s0,
+	       -- 'either' holds: either beds, then women's, then men's
+	       LATERAL (SELECT s0.e1 - least(k.he, greatest(s0.e1, 0)) AS e2,
+	                       k.he - least(k.he, greatest(s0.e1, 0)) AS he1) s1,
+	       LATERAL (SELECT s0.w1 - least(s1.he1, s0.w1) AS w2,
+	                       s1.he1 - least(s1.he1, s0.w1) AS he2) s2,
+	       LATERAL (SELECT s0.m1 - least(s2.he2, s0.m1) AS m2,
+	                       s2.he2 - least(s2.he2, s0.m1) AS he3) s3
 $$;
