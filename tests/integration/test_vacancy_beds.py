@@ -25,6 +25,9 @@ import workspace_helpers as w  # noqa: E402
 import apps_helpers as apps  # noqa: E402
 import vacancy_helpers as v  # noqa: E402
 
+# a condition only this run's facilities accept, so that searches find them
+# among the facilities of other tests
+TAG = "vt_" + "".join(random.choice(string.ascii_lowercase) for _ in range(8))
 ORG_TANAKA = "0f1e2d3c-0001-4000-8000-000000000003"
 ORG_ITO = "0f1e2d3c-0001-4000-8000-000000000004"
 NOBODY = "00000000-0000-4000-8000-00000000dead"
@@ -126,13 +129,13 @@ def check_beds_refusals(tanaka, ito, police, s1):
 
 def check_beds(tanaka, ito, s1, s2, s3, hospital):
     doc = v.put_beds(tanaka, s1["id"], "short_stay", v.day(1), v.day(5), 1, 0, 2,
-                     ["care_2", "care_3"], ["dementia"])
+                     ["care_2", "care_3"], ["dementia", TAG])
     ct.check_eq([d["day"] for d in doc["days"]], [v.day(i) for i in range(1, 6)],
                 "PUT beds answers the range")
     d = doc["days"][0]
     ct.check(d["men"] == 1 and d["women"] == 0 and d["either"] == 2 and d["held"] == 0 and
              d["available"] == {"men": 1, "women": 0, "either": 2} and
-             d["care_levels"] == ["care_2", "care_3"] and d["conditions"] == ["dementia"],
+             d["care_levels"] == ["care_2", "care_3"] and d["conditions"] == ["dementia", TAG],
              "a day after PUT: %r" % d)
     ct.check(doc["stale"] is False and doc["updated_by"]["id"] == tanaka.user["id"],
              "beds after PUT: %r" % {k: doc[k] for k in ("updated_at", "updated_by", "stale")})
@@ -143,12 +146,12 @@ def check_beds(tanaka, ito, s1, s2, s3, hospital):
     ct.check(dflt["kind"] == "short_stay" and len(dflt["days"]) == 14 and
              dflt["days"][0]["day"] == v.day(0), "GET beds defaults (kind, today … +13)")
     v.put_beds(ito, s2["id"], "short_stay", v.day(1), v.day(5), 0, 1, 0, ["care_3"],
-               ["dementia", "insulin"])
-    v.put_beds(tanaka, s3["id"], "short_stay", v.day(1), v.day(5), 2, 2, 2, ["care_1"], [])
+               ["dementia", "insulin", TAG])
+    v.put_beds(tanaka, s3["id"], "short_stay", v.day(1), v.day(5), 2, 2, 2, ["care_1"], [TAG])
     v.put_beds(ito, hospital["id"], "backup", v.day(0), v.day(89), 0, 0, 1, [], ["oxygen"])
     # a range of 90 days is allowed, and lowering a range works
     v.put_beds(tanaka, s3["id"], "short_stay", v.day(0), v.day(89), 0, 0, 0, [], [])
-    v.put_beds(tanaka, s3["id"], "short_stay", v.day(1), v.day(5), 2, 2, 2, ["care_1"], [])
+    v.put_beds(tanaka, s3["id"], "short_stay", v.day(1), v.day(5), 2, 2, 2, ["care_1"], [TAG])
 
 
 def ours(results, fs):
@@ -161,6 +164,7 @@ def check_search(tanaka, s1, s2, s3):
 
     def search(**qp):
         qp.setdefault("kind", "short_stay")
+        qp["conditions"] = ",".join(filter(None, [qp.get("conditions"), TAG]))
         res = tanaka.get("/v1/search/beds", **qp)["results"]
         fits = [r["fit"] for r in res]
         ct.check(fits == sorted(fits, reverse=True), "results not ranked by fit: %r" % fits)
@@ -240,7 +244,7 @@ def check_event(s1, office):
     ct.check_eq(days, [v.day(i) for i in range(1, 6)], "VacancyChanged's bed days")
     b = d["beds"][0]
     ct.check(b["men"] == 1 and b["either"] == 2 and b["available_either"] == 2 and
-             b["conditions"] == ["dementia"] and d["capacity"] is None and
+             b["conditions"] == ["dementia", TAG] and d["capacity"] is None and
              d["beds_updated_at"], "VacancyChanged bed day: %r" % b)
     ct.check(o["capacity"] and o["capacity"]["levels"]["care_1"] == 2 and
              o["capacity"]["capabilities"] == ["dementia", "lang_en"],
@@ -271,7 +275,7 @@ def check_beds_held(tanaka, ito, s1):
     r = ito.request("POST", "/v1/holds/%s/release" % hold["id"])
     w.expect(r, 200, "ito releases the hold")
     v.put_beds(tanaka, s1["id"], "short_stay", v.day(1), v.day(5), 1, 0, 2,
-               ["care_2", "care_3"], ["dementia"])
+               ["care_2", "care_3"], ["dementia", TAG])
 
 
 def test():
@@ -301,7 +305,7 @@ def test():
     ct.check(r.status in (200, 204), "DELETE the record: %s" % r.describe())
     deadline = time.monotonic() + 30
     while True:
-        res = tanaka.get("/v1/search/beds", kind="short_stay",
+        res = tanaka.get("/v1/search/beds", kind="short_stay", conditions=TAG,
                          **{"from": v.day(1), "to": v.day(3)})["results"]
         if s3["id"] not in [x["facility"]["id"] for x in res]:
             break
