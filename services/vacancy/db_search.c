@@ -58,8 +58,17 @@ int vac_db_search_beds(struct cl_pg *pg, const struct vac_search *q, long stale_
 			     hours};
 	int rc = cl_pg_exec(
 		pg, &res,
+		/* f: the facilities whose declared beds could match on every night
+		 * (what holds take is counted only for these) */
 		"WITH f AS (SELECT * FROM facilities f WHERE f.tenant_id = $1 AND NOT f.deleted"
-		"  AND f.kind = ANY ($2::text[]) AND ($3::text IS NULL OR f.district = $3::text)),"
+		"  AND f.kind = ANY ($2::text[]) AND ($3::text IS NULL OR f.district = $3::text)"
+		"  AND (SELECT count(*) FROM bed_days x WHERE x.facility_id = f.id AND x.kind = $6"
+		"   AND x.day BETWEEN $4::date AND $5::date"
+		"   AND CASE $7 WHEN 'men' THEN x.men + x.either WHEN 'women' THEN x.women + x.either"
+		"    ELSE x.men + x.women + x.either END > 0"
+		"   AND ($8::text IS NULL OR $8::text = ANY (x.care_levels))"
+		"   AND x.conditions @> ARRAY(SELECT json_array_elements_text($9::json)))"
+		"   = $5::date - $4::date + 1),"
 		" n AS (SELECT f.id, g.d::date AS d,"
 		"  CASE $7 WHEN 'men' THEN a.avail_men + a.avail_either"
 		"   WHEN 'women' THEN a.avail_women + a.avail_either"
