@@ -198,7 +198,9 @@ enum MHD_Result cl_http_empty(struct cl_http_req *req, unsigned status)
 
 enum MHD_Result cl_http_json(struct cl_http_req *req, unsigned status, json_t *body)
 {
-	char *text = json_dumps(body, JSON_COMPACT);
+	/* 15 significant digits: a decimal of up to 15 digits (a coordinate,
+	 * a count written as 1.5) comes back as written, without float noise */
+	char *text = json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	json_decref(body);
 	if (!text)
 		abort();
