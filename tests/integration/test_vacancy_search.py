@@ -26,7 +26,7 @@ import vacancy_helpers as v  # noqa: E402
 
 SHORT_STAY_COUNT = 200
 HOSPITAL_COUNT = 40
-QUERY_COUNT = 160
+QUERY_COUNT = 300
 QUERY_BUDGET_S = 60
 DISTRICTS = ["中央地区", "北地区", "南地区", "東地区", "西地区", "山手地区"]
 CENTRE = (35.6812, 139.7671)
