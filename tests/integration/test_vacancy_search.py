@@ -105,8 +105,8 @@ def declare_beds(rnd, caller, rows, days):
     return ref
 
 
-def place_holds(rnd, holder, rows, ref, days, count=12):
-    """A few holds (men's or women's rooms) where the reference has room;
+def place_holds(rnd, holder, rows, ref, days, count=20):
+    """A few holds (men's, women's or either rooms) where the reference has room;
     applied to the reference. Skipped when vacancy has no hold route yet."""
     placed = 0
     tries = 0
@@ -117,7 +117,7 @@ def place_holds(rnd, holder, rows, ref, days, count=12):
         state = ref[(f["id"], kind)]
         start = rnd.randrange(0, len(days) - 5)
         span = days[start:start + rnd.randint(1, 5)]
-        room = rnd.choice(["men", "women"])
+        room = rnd.choice(["men", "women", "either"])
         beds = rnd.randint(1, 2)
         trial = {d: dict(state[d]["avail"]) for d in span}
         if not all(v.take_hold(trial[d], room, beds) for d in span):

@@ -262,18 +262,16 @@ def place_hold(caller, fid, kind, room, beds, frm, to, label="A様 要介護3"):
 
 def take_hold(avail, room, beds):
     """Takes a hold of beds for room out of avail {"men","women","either"}
-    as API.md says (own room type first, either beds last); False when
-    there are not enough."""
-    if room == "either":
-        if avail["either"] < beds:
-            return False
-        avail["either"] -= beds
-        return True
-    own = min(avail[room], beds)
-    if own + avail["either"] < beds:
+    as API.md says (a men's or women's hold: its own room type first, then
+    either beds; an either hold: either beds, then women's, then men's);
+    False (avail unchanged) when there are not enough."""
+    order = ["either", "women", "men"] if room == "either" else [room, "either"]
+    if sum(avail[t] for t in order) < beds:
         return False
-    avail[room] -= own
-    avail["either"] -= beds - own
+    for t in order:
+        n = min(avail[t], beds)
+        avail[t] -= n
+        beds -= n
     return True
 
 
