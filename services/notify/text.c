@@ -67,17 +67,6 @@ char *nt_text_jst(int64_t ms)
 			      days[tm.tm_wday], tm.tm_hour, tm.tm_min);
 }
 
-/* days from 1970-01-01 to y-m-d of the proleptic Gregorian calendar */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* n digits of s as a number, or -1 when one is not a digit */
 static int digits(const char *s, int n)
 {
@@ -125,7 +114,7 @@ int nt_text_rfc3339_ms(const char *s, int64_t *out)
 	} else {
 		return CL_EINVAL;
 	}
-	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
+	int64_t secs = cl_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
 	*out = secs * 1000 + ms;
 	return 0;
 }

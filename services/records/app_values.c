@@ -49,31 +49,6 @@ static bool date_parts(const char *s, int *y, int *m, int *d)
 	return *d <= mdays[*m - 1] + (*m == 2 && leap(*y));
 }
 
-/* days since 1970-01-01 of a civil date (proleptic Gregorian) */
-static long days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long yy = yoe + era * 400;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yy + (*m <= 2));
-}
-
 /* an RFC 3339 date-time with offset into "YYYY-MM-DDTHH:MM:SS+09:00";
  * false when s is not one */
 static bool datetime_normalise(const char *s, char out[48])
@@ -115,13 +90,17 @@ static bool datetime_normalise(const char *s, char out[48])
 	}
 	if (ss == 60)
 		ss = 59;
-	long long t = (long long)days_from_civil(y, mo, d) * 86400 + hh * 3600L + mi * 60L + ss -
+	long long t = (long long)cl_days_from_civil(y, mo, d) * 86400 + hh * 3600L + mi * 60L + ss -
 		      off + 9 * 3600L;
 	long days = (long)(t >= 0 ? t / 86400 : (t - 86399) / 86400);
 	long rest = (long)(t - (long long)days * 86400);
-	civil_from_days(days, &y, &mo, &d);
-	if (y < 1 || y > 9999)
+	long cy, cm, cd;
+	cl_civil_from_days(days, &cy, &cm, &cd);
+	if (cy < 1 || cy > 9999)
 		return false;
+	y = (int)cy;
+	mo = (int)cm;
+	d = (int)cd;
 	unsigned h = (unsigned)(rest / 3600) % 24, m = (unsigned)(rest / 60) % 60,
 		 sec = (unsigned)rest % 60;
 	snprintf(out, 48, "%04d-%02d-%02dT%02u:%02u:%02u+09:00", y % 10000, mo % 13, d % 32, h, m,

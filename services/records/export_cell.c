@@ -6,30 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* days since 1970-01-01 of a civil date, and back (proleptic Gregorian) */
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	unsigned doe = (unsigned)(z - era * 146097);
-	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	unsigned mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (long)yoe + era * 400 + (*m <= 2);
-}
-
 static bool num(const char *s, size_t n, long *out)
 {
 	long v = 0;
@@ -69,15 +45,14 @@ bool rec_datetime_tokyo(const char *t, char out[17])
 	}
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59)
 		return false;
-	long minutes = days_from_civil(y, (unsigned)mo, (unsigned)d) * 1440 + h * 60 + mi -
+	long minutes = cl_days_from_civil(y, mo, d) * 1440 + h * 60 + mi -
 		       sign * (oh * 60 + om) + 9 * 60;
 	long days = minutes >= 0 ? minutes / 1440 : -((-minutes + 1439) / 1440);
 	long rest = minutes - days * 1440;
-	long yy;
-	unsigned mm, dd;
-	civil_from_days(days, &yy, &mm, &dd);
+	long yy, mm, dd;
+	cl_civil_from_days(days, &yy, &mm, &dd);
 	char tmp[96];
-	snprintf(tmp, sizeof tmp, "%04ld-%02u-%02u %02ld:%02ld", yy % 10000, mm, dd, rest / 60,
+	snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld %02ld:%02ld", yy % 10000, mm, dd, rest / 60,
 		 rest % 60);
 	cl_strlcpy(out, tmp, 17);
 	return true;

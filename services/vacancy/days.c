@@ -9,30 +9,6 @@
 
 #define TOKYO_OFFSET_S (9 * 3600)
 
-/* days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant) */
-static long days_from_civil(long y, long m, long d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(long z, long *y, long *m, long *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp + (mp < 10 ? 3 : -9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
-
 static long floor_div(long a, long b)
 {
 	return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
@@ -64,14 +40,14 @@ int vac_day_parse(const char *s, long *day)
 	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 	if (d > mdays[m - 1] + (m == 2 && leap))
 		return CL_EINVAL;
-	*day = days_from_civil(y, m, d);
+	*day = cl_days_from_civil(y, m, d);
 	return 0;
 }
 
 void vac_day_format(long day, char out[VAC_DAY_LEN])
 {
 	long y, m, d;
-	civil_from_days(day, &y, &m, &d);
+	cl_civil_from_days(day, &y, &m, &d);
 	char tmp[64];
 	snprintf(tmp, sizeof tmp, "%04ld-%02ld-%02ld", y, m, d);
 	cl_strlcpy(out, tmp, VAC_DAY_LEN);

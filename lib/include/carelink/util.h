@@ -14,6 +14,12 @@ int cl_uuid_valid(const char *s);
 
 /* cl_now_ms() - wall-clock time in milliseconds since the epoch. */
 int64_t cl_now_ms(void);
+/* cl_days_from_civil() - days since 1970-01-01 of the date y-m-d of the
+ * proleptic Gregorian calendar (m 1..12, d 1..31; not checked). */
+long cl_days_from_civil(long y, long m, long d);
+/* cl_civil_from_days() - the date of day z (days since 1970-01-01). */
+void cl_civil_from_days(long z, long *y, long *m, long *d);
+
 /* cl_time_format() - ms as RFC 3339 UTC with milliseconds
  * ("2026-11-24T10:00:00.123Z") into out; returns out. */
 char *cl_time_format(int64_t ms, char out[32]);
