@@ -1,6 +1,6 @@
 /* vacancy.h - vacancy's routes in the public API (services/vacancy/API.md):
  * care-manager capacity, short-stay and backup beds, the board, the bed
- * search and holds, all forwarded to vacancy by gw_ws_forward()
+ * search, holds, watches and freshness, all forwarded to vacancy by gw_ws_forward()
  * (workspace.h) from /api/v1/<tail> to vacancy's /v1/<tail>, session only
  * (no token scope fits them). /facilities/{id}/capacity and
  * /facilities/{id}/beds go to vacancy; /facilities/{id} and the rest of the
@@ -13,6 +13,7 @@
 /* The 404s for a path id that is not an id. */
 #define GW_VAC_FACILITY_MISSING "facility_not_found", "施設が見つかりません"
 #define GW_VAC_HOLD_MISSING "hold_not_found", "仮押さえが見つかりません"
+#define GW_VAC_WATCH_MISSING "watch_not_found", "保存した検索が見つかりません"
 
 /* vacancy_routes.c: the route table, joined in routes.c */
 extern const struct cl_http_route gw_routes_vacancy[];
@@ -33,5 +34,12 @@ enum MHD_Result gw_vac_holds_list(struct cl_http_req *req);
 enum MHD_Result gw_vac_hold_get(struct cl_http_req *req);
 enum MHD_Result gw_vac_hold_confirm(struct cl_http_req *req);
 enum MHD_Result gw_vac_hold_release(struct cl_http_req *req);
+/* vacancy_watches.c: POST/GET /watches, GET/DELETE /watches/:id, GET
+ * /freshness */
+enum MHD_Result gw_vac_watch_create(struct cl_http_req *req);
+enum MHD_Result gw_vac_watches_list(struct cl_http_req *req);
+enum MHD_Result gw_vac_watch_get(struct cl_http_req *req);
+enum MHD_Result gw_vac_watch_delete(struct cl_http_req *req);
+enum MHD_Result gw_vac_freshness(struct cl_http_req *req);
 
 #endif

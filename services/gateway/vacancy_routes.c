@@ -1,5 +1,5 @@
 /* vacancy_routes.c - the route table of vacancy: capacity, beds, the
- * board, the bed search, holds. /facilities/:id/capacity and
+ * board, the bed search, holds, watches, freshness. /facilities/:id/capacity and
  * /facilities/:id/beds have one segment more than records'
  * /facilities/:id, so the two never match the same path. */
 #include "vacancy.h"
@@ -17,5 +17,10 @@ const struct cl_http_route gw_routes_vacancy[] = {
 	{"GET", "/api/v1/holds/:id", gw_vac_hold_get, 0},
 	{"POST", "/api/v1/holds/:id/confirm", gw_vac_hold_confirm, 0},
 	{"POST", "/api/v1/holds/:id/release", gw_vac_hold_release, 0},
+	{"POST", "/api/v1/watches", gw_vac_watch_create, CL_HTTP_JSON},
+	{"GET", "/api/v1/watches", gw_vac_watches_list, 0},
+	{"GET", "/api/v1/watches/:id", gw_vac_watch_get, 0},
+	{"DELETE", "/api/v1/watches/:id", gw_vac_watch_delete, 0},
+	{"GET", "/api/v1/freshness", gw_vac_freshness, 0},
 	{NULL, NULL, NULL, 0},
 };
