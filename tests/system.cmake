@@ -11,7 +11,10 @@ set(CL_TEST_ENV
 add_test(NAME system.up
   COMMAND ${CARELINK_SOURCE_DIR}/scripts/system.sh start ${CL_TEST_VAR}
           ${CARELINK_TEST_PORT} ${CMAKE_BINARY_DIR} --demo --fresh)
-set_tests_properties(system.up PROPERTIES FIXTURES_SETUP system LABELS system TIMEOUT 300)
+# freshness reminders are looked for every 5 s instead of every 300 s, so
+# that the tests of stale reminders see them within seconds
+set_tests_properties(system.up PROPERTIES FIXTURES_SETUP system LABELS system TIMEOUT 300
+  ENVIRONMENT "CARELINK_VACANCY_FRESHNESS__INTERVAL__S=5")
 add_test(NAME system.down
   COMMAND ${CARELINK_SOURCE_DIR}/scripts/system.sh stop ${CL_TEST_VAR})
 set_tests_properties(system.down PROPERTIES FIXTURES_CLEANUP system LABELS system TIMEOUT 120)
