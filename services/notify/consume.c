@@ -1,7 +1,7 @@
-/* consume.c - the consumer of carelink.posts and carelink.directory: decode
- * an event, pick its planner and inbox by the schema's full name, apply the
- * plan; other types are ignored, undecodable messages go to the dead-letter
- * topic */
+/* consume.c - the consumer of carelink.posts, carelink.directory and
+ * carelink.vacancy: decode an event, pick its planner and inbox by the
+ * schema's full name, apply the plan; other types (VacancyChanged among
+ * them) are ignored, undecodable messages go to the dead-letter topic */
 #include "notify.h"
 
 #include <stdio.h>
@@ -27,6 +27,11 @@ static const struct {
 	{NT_SCHEMA_APP_RECORD_DELETED, nt_app_record_deleted_plan, NT_INBOX_DIRECTORY},
 	{NT_SCHEMA_EVENT_REMINDER_DUE, nt_event_reminder_due_plan, NT_INBOX_DIRECTORY},
 	{NT_SCHEMA_APP_CHANGED, nt_app_changed_plan, NT_INBOX_DIRECTORY},
+	{NT_SCHEMA_VACANCY_WATCH_MATCHED, nt_vacancy_watch_matched_plan, NT_INBOX_VACANCY},
+	{NT_SCHEMA_VACANCY_STALE, nt_vacancy_stale_plan, NT_INBOX_VACANCY},
+	{NT_SCHEMA_HOLD_PLACED, nt_hold_placed_plan, NT_INBOX_VACANCY},
+	{NT_SCHEMA_HOLD_CONFIRMED, nt_hold_confirmed_plan, NT_INBOX_VACANCY},
+	{NT_SCHEMA_HOLD_RELEASED, nt_hold_released_plan, NT_INBOX_VACANCY},
 };
 
 /* the index of type's planner in nt_planners, or -1 */

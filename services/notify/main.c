@@ -1,5 +1,6 @@
 /* main.c - carelink-notify: wiring of configuration, the consumer of
- * carelink.posts and carelink.directory and the HTTP routes */
+ * carelink.posts, carelink.directory and carelink.vacancy and the HTTP
+ * routes */
 #include "notify.h"
 
 static const struct cl_http_route nt_routes[] = {
@@ -8,7 +9,8 @@ static const struct cl_http_route nt_routes[] = {
 	{NULL, NULL, NULL, 0},
 };
 
-static const char *const nt_topics[] = {NT_TOPIC_POSTS, NT_TOPIC_DIRECTORY, NULL};
+static const char *const nt_topics[] = {NT_TOPIC_POSTS, NT_TOPIC_DIRECTORY,
+					       NT_TOPIC_VACANCY, NULL};
 
 int main(int argc, char **argv)
 {

@@ -17,6 +17,7 @@
 
 #define NT_TOPIC_POSTS "carelink.posts"
 #define NT_TOPIC_DIRECTORY "carelink.directory"
+#define NT_TOPIC_VACANCY "carelink.vacancy"
 #define NT_TOPIC_NOTIFICATIONS "carelink.notifications"
 #define NT_SCHEMA_SPACE_CHANGED "carelink.posts.SpaceChanged"
 #define NT_SCHEMA_POST_CREATED "carelink.posts.PostCreated"
@@ -29,11 +30,18 @@
 #define NT_SCHEMA_APP_RECORD_DELETED "carelink.directory.AppRecordDeleted"
 #define NT_SCHEMA_EVENT_REMINDER_DUE "carelink.directory.EventReminderDue"
 #define NT_SCHEMA_APP_CHANGED "carelink.directory.AppChanged"
+#define NT_SCHEMA_VACANCY_WATCH_MATCHED "carelink.vacancy.VacancyWatchMatched"
+#define NT_SCHEMA_VACANCY_STALE "carelink.vacancy.VacancyStale"
+#define NT_SCHEMA_HOLD_PLACED "carelink.vacancy.HoldPlaced"
+#define NT_SCHEMA_HOLD_CONFIRMED "carelink.vacancy.HoldConfirmed"
+#define NT_SCHEMA_HOLD_RELEASED "carelink.vacancy.HoldReleased"
 #define NT_SCHEMA_NOTIFICATION_CREATED "carelink.notifications.NotificationCreated"
 /* inbox consumer name for events of carelink.posts */
 #define NT_INBOX_POSTS "notify.posts"
 /* inbox consumer name for events of carelink.directory */
 #define NT_INBOX_DIRECTORY "notify.directory"
+/* inbox consumer name for events of carelink.vacancy */
+#define NT_INBOX_VACANCY "notify.vacancy"
 /* the key of the event calendar app (its texts speak of events) */
 #define NT_APP_KEY_EVENTS "events"
 /* the role that reads every app of its tenant */
@@ -57,6 +65,13 @@
 #define NT_KIND_APP_RECORD_UPDATED "app_record_updated"
 #define NT_KIND_APP_RECORD_DELETED "app_record_deleted"
 #define NT_KIND_REMINDER "reminder"
+#define NT_KIND_VACANCY_MATCH "vacancy_match"
+#define NT_KIND_VACANCY_STALE "vacancy_stale"
+#define NT_KIND_HOLD_PLACED "hold_placed"
+#define NT_KIND_HOLD_CONFIRMED "hold_confirmed"
+#define NT_KIND_HOLD_RELEASED "hold_released"
+/* the symbol of HoldReleased's reason when the hold ran out */
+#define NT_RELEASE_EXPIRED "EXPIRED"
 
 struct nt_app {
 	struct cl_service *svc;     /* borrowed */
@@ -114,10 +129,10 @@ struct nt_app_readers {
 	int64_t time;        /* event time, ms: an older event never overwrites */
 };
 
-/* What one event of carelink.posts or carelink.directory does, all in one
- * transaction: claim its id in the inbox, update the copy of its space or
- * app, withdraw notifications, insert notifications (each with a
- * NotificationCreated in the outbox). */
+/* What one event of carelink.posts, carelink.directory or carelink.vacancy
+ * does, all in one transaction: claim its id in the inbox, update the copy
+ * of its space or app, withdraw notifications, insert notifications (each
+ * with a NotificationCreated in the outbox). */
 #define NT_PLAN_NOTICES_MAX 2
 struct nt_plan {
 	const char *inbox;             /* inbox consumer name (NT_INBOX_*) */
@@ -165,6 +180,16 @@ int nt_event_reminder_due_plan(const json_t *ev, struct nt_plan *plan, char *rea
 			       size_t reason_size);
 int nt_app_changed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
 			size_t reason_size);
+int nt_vacancy_watch_matched_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+				  size_t reason_size);
+int nt_vacancy_stale_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			  size_t reason_size);
+int nt_hold_placed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			size_t reason_size);
+int nt_hold_confirmed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			   size_t reason_size);
+int nt_hold_released_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			  size_t reason_size);
 
 /* plan.c - what the planners share (pure: no database) */
 
@@ -219,6 +244,59 @@ void nt_notice_app_audience(struct nt_notification *n, const struct nt_plan *pla
  * "12月1日(火) 14:00 ・ 場所" ("" when neither is known, or values is not
  * an object). The caller frees it. */
 char *nt_app_record_summary(const char *values);
+
+/* vacancy_plan.c - what the planners of carelink.vacancy events share
+ * (pure: no database) */
+
+/* A hold as HoldPlaced, HoldConfirmed and HoldReleased carry it; strings
+ * borrowed from the event. facility_organisation_id is NULL in events
+ * written before it was added (the decoder gives ""), facility_name is ""
+ * then. */
+struct nt_hold {
+	const char *hold_id;
+	const char *facility_id;
+	const char *facility_name;
+	const char *facility_organisation_id;
+	const char *holder_id;
+	const char *kind;
+	const char *room;
+	const char *from;
+	const char *to;
+	const char *client_label;
+	int beds;
+};
+
+/* nt_vacancy_plan_begin() - set the plan's event id and tenant from the
+ * event's event_id and tenant_id (time must be there too). No copy of a
+ * space or app. Returns 0 or CL_EINVAL with a reason. */
+int nt_vacancy_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
+			  char *reason, size_t reason_size);
+/* nt_hold_read() - the hold of a hold event. Returns 0 or CL_EINVAL with a
+ * reason (a required field missing, or from/to not dates with from <= to). */
+int nt_hold_read(struct nt_hold *h, const json_t *ev, const char *what, char *reason,
+		 size_t reason_size);
+/* nt_hold_body() - the body of a hold's notifications: "ショートステイ ・
+ * 12月1日〜12月3日(3泊) ・ 2床(女性) ・ 利用者: A様" (no label: without its
+ * part). The caller frees it. */
+char *nt_hold_body(const struct nt_hold *h);
+/* nt_vacancy_nights() - "12月1日〜12月3日" ("12月1日" for one night) of the
+ * nights from..to (YYYY-MM-DD, inclusive), *nights (may be NULL) their
+ * number; NULL when either is not a date or to is before from. The caller
+ * frees it. */
+char *nt_vacancy_nights(const char *from, const char *to, int *nights);
+/* nt_vacancy_kind_label() - ショートステイ, 後方支援病床, ケアマネ空き情報
+ * (short_stay, backup, capacity), 空き情報 for anything else. */
+const char *nt_vacancy_kind_label(const char *kind);
+/* nt_vacancy_room_label() - 男性, 女性 (men, women), 男女可 otherwise. */
+const char *nt_vacancy_room_label(const char *room);
+/* nt_vacancy_facility_label() - name, or 施設 when it is empty or NULL. */
+const char *nt_vacancy_facility_label(const char *name);
+/* the vacancy pages' routes: "#/vacancy/watches/<id>",
+ * "#/vacancy/facilities/<id>", "#/vacancy/holds/<id>". The caller frees
+ * them. */
+char *nt_link_vacancy_watch(const char *watch_id);
+char *nt_link_vacancy_facility(const char *facility_id);
+char *nt_link_vacancy_hold(const char *hold_id);
 
 /* text.c - small text helpers */
 
@@ -306,8 +384,8 @@ int nt_plan_apply(struct nt_app *app, struct nt_plan *plan, char *reason,
  * n; new reference. */
 json_t *nt_notification_event(const struct nt_notification *n);
 
-/* consume.c - the handler of the consumer of carelink.posts and
- * carelink.directory (cl_consume_fn; arg is the struct nt_app): decodes,
+/* consume.c - the handler of the consumer of carelink.posts,
+ * carelink.directory and carelink.vacancy (cl_consume_fn; arg is the struct nt_app): decodes,
  * picks the planner and the inbox by the schema's full name (other types
  * are ignored), applies the plan. */
 int nt_events_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
