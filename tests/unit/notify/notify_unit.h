@@ -45,7 +45,8 @@ static json_t *through_avro(const char *name, json_t *obj)
 
 /* {"professions","organisations"} of two JSON array texts (an audience of
  * a space, the readers of an app) */
-static json_t *prof_org(const char *professions, const char *organisations)
+static __attribute__((unused)) json_t *prof_org(const char *professions,
+						const char *organisations)
 {
 	return json_pack("{s:o, s:o}", "professions", json_loads(professions, 0, NULL),
 			 "organisations", json_loads(organisations, 0, NULL));
