@@ -312,3 +312,122 @@ def latest_per_key(pairs):
         if prev is None or (m.partition, m.offset) > (prev[0].partition, prev[0].offset):
             latest[key] = (m, d)
     return {k: d for k, (m, d) in latest.items()}
+
+
+# --------------------------------------------------------------------------
+# facilities owned by a chosen organisation, vacancy's database
+
+
+def create_owned_facility(admin_session, name, kind, district, owner, lat=None, lng=None):
+    """One facility record created by admin_session (a tenant admin) in the
+    facilities app, owned by organisation owner (its members are the
+    facility's staff); {"id","name","kind","district","lat","lng"}."""
+    values = {"name": name, "kind": kind, "district": district}
+    if lat is not None:
+        values["latitude"] = lat
+        values["longitude"] = lng
+    rec = apps.create_record(admin_session, "facilities", values, owner)
+    return {"id": rec["id"], "name": name, "kind": kind, "district": district,
+            "lat": lat, "lng": lng}
+
+
+def vacancy_psql(sql, **params):
+    """Runs sql on vacancy's database (psql variables from params, used as
+    :'name'); rows as lists of strings."""
+    import subprocess
+    import admin_helpers as adm
+    with open(os.path.join(ct.var_dir(), "pg-vacancy.conninfo"), encoding="utf-8") as f:
+        conninfo = f.read().strip()
+    cmd = [adm._psql_bin(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
+    for k, val in params.items():
+        cmd += ["-v", "%s=%s" % (k, val)]
+    p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=30)
+    if p.returncode != 0:
+        ct.fail("psql on vacancy failed: %s" % p.stderr.decode("utf-8", "replace")[-1000:])
+    out = p.stdout.decode("utf-8").strip()
+    return [line.split("|") for line in out.splitlines() if line]
+
+
+# --------------------------------------------------------------------------
+# availability as API.md's rule computes it (men's and women's holds)
+
+
+def available_after(declared, held_men, held_women):
+    """{"men","women","either"} left of declared {"men","women","either"}
+    when men's holds take held_men beds and women's holds held_women
+    (each its own room type first, then either beds); None when they do
+    not fit."""
+    m = declared["men"] - min(held_men, declared["men"])
+    wo = declared["women"] - min(held_women, declared["women"])
+    e = (declared["either"] - (held_men - min(held_men, declared["men"]))
+         - (held_women - min(held_women, declared["women"])))
+    if e < 0:
+        return None
+    return {"men": m, "women": wo, "either": e}
+
+
+def room_count(avail, room):
+    """Beds of avail a person of room (men, women, any) may use."""
+    if room == "men":
+        return avail["men"] + avail["either"]
+    if room == "women":
+        return avail["women"] + avail["either"]
+    return avail["men"] + avail["women"] + avail["either"]
+
+
+# --------------------------------------------------------------------------
+# events on carelink.vacancy from a mark on
+
+
+def topic_mark(topic="carelink.vacancy"):
+    """{partition: end offset} of topic now: events_since() reads what
+    comes after."""
+    meta = json.loads(ct._kcat(["-L", "-J", "-t", topic]).decode("utf-8"))
+    parts = [p["partition"] for t in meta.get("topics", []) if t.get("topic") == topic
+             for p in t.get("partitions", [])]
+    ct.check(parts, "topic %s has no partitions" % topic)
+    args = ["-Q"]
+    for p in parts:
+        args += ["-t", "%s:%d:-1" % (topic, p)]
+    mark = {}
+    for line in ct._kcat(args).decode("utf-8").splitlines():
+        # carelink.vacancy [3] offset 17
+        bits = line.split()
+        if len(bits) == 4 and bits[2] == "offset":
+            mark[int(bits[1].strip("[]"))] = int(bits[3])
+    ct.check(sorted(mark) == sorted(parts), "end offsets of %s: %r" % (topic, mark))
+    return mark
+
+
+def events_since(mark, name, topic="carelink.vacancy"):
+    """[(message, datum)] of the name events (decoded from schemas/ alone)
+    on topic after mark, in offset order per partition."""
+    out = []
+    for p, off in sorted(mark.items()):
+        for m in ct.consume(topic, partition=p, offset=off, with_headers=False):
+            d = ct.decode_single_object(name, m.value)
+            if d is not None:
+                out.append((m, d))
+    return out
+
+
+def wait_events(mark, name, pred, count, what, timeout=20, settle=0.0):
+    """The name events after mark for which pred holds, once there are at
+    least count of them (fails after timeout); with settle, waits that long
+    more and fails when more than count have come."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [(m, d) for m, d in events_since(mark, name) if pred(d)]
+        if len(found) >= count:
+            break
+        if time.monotonic() > deadline:
+            ct.fail("%d %s (%s) on carelink.vacancy after %d s, expected %d"
+                    % (len(found), name, what, timeout, count))
+        time.sleep(0.4)
+    if settle:
+        time.sleep(settle)
+        found = [(m, d) for m, d in events_since(mark, name) if pred(d)]
+    ct.check(len(found) == count, "%d %s (%s) on carelink.vacancy, expected %d: %r"
+             % (len(found), name, what, count, [d for _, d in found][:5]))
+    return found
