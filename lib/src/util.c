@@ -90,6 +90,14 @@ size_t cl_strlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
+size_t cl_utf8_length(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
 void *cl_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);

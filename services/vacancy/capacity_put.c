@@ -4,6 +4,7 @@
 #include "vacancy.h"
 
 #include <carelink/err.h>
+#include <carelink/util.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,15 +13,6 @@
 
 static const char *const level_keys[] = {"support_1", "support_2", "care_1", "care_2",
 					 "care_3",    "care_4",    "care_5"};
-
-/* the code points of UTF-8 text s (jansson strings are valid UTF-8) */
-static size_t code_points(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
 
 struct capacity_put {
 	struct vac_app *app;
@@ -108,7 +100,7 @@ enum MHD_Result vac_capacity_put(struct cl_http_req *req)
 	}
 	const json_t *note = json_object_get(body, "note");
 	if (note && !json_is_null(note) &&
-	    (!json_is_string(note) || code_points(json_string_value(note)) > NOTE_MAX)) {
+	    (!json_is_string(note) || cl_utf8_length(json_string_value(note)) > NOTE_MAX)) {
 		cl_http_error(req, 400, "invalid_note", "備考は 2000 文字までの文字列です");
 		goto out;
 	}

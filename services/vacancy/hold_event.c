@@ -29,6 +29,11 @@ int vac_hold_event_add(struct cl_pg *pg, struct vac_app *app, const char *full_n
 			      str(hold, "client_label"));
 	json_object_update(ev, fields);
 	json_decref(fields);
+	/* the facility's name and owner, for telling its staff */
+	json_object_set_new(ev, "facility_name",
+			    json_string(str(json_object_get(hold, "facility"), "name")));
+	json_object_set_new(ev, "facility_organisation_id",
+			    json_string(str(hold, "owner_organisation_id")));
 	if (extra)
 		json_object_update(ev, (json_t *)extra);
 	int rc = cl_outbox_add(pg, app->svc->schemas, VAC_TOPIC, facility, full_name, ev);

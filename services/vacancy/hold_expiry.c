@@ -9,24 +9,18 @@
 
 #include <carelink/err.h>
 #include <carelink/log.h>
+#include <carelink/ticker.h>
 #include <carelink/util.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define EXPIRY_BATCH 200  /* holds per transaction */
 #define EXPIRY_ROUNDS 50  /* transactions per pass at most; the rest the next pass */
 
 struct vac_expiry {
 	struct vac_app *app;   /* borrowed */
-	struct cl_pg pg;       /* the thread's own connection */
-	long interval_s;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t wake;   /* signalled by vac_expiry_stop() */
-	bool stop;             /* under lock */
+	struct cl_ticker *ticker;
 };
 
 struct expire_tx {
@@ -81,11 +75,12 @@ static int expire_body(struct cl_pg *pg, void *arg)
 }
 
 /* one pass: expire every hold that is due (bounded) */
-static void expiry_tick(struct vac_expiry *x)
+static void expiry_tick(struct cl_ticker *ticker, struct cl_pg *pg, void *arg)
 {
-	for (int i = 0; i < EXPIRY_ROUNDS; i++) {
+	struct vac_expiry *x = arg;
+	for (int i = 0; i < EXPIRY_ROUNDS && !cl_ticker_stopping(ticker); i++) {
 		struct expire_tx t = {.x = x};
-		int rc = cl_pg_tx(&x->pg, CL_PG_READ_COMMITTED, expire_body, &t);
+		int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, expire_body, &t);
 		if (rc < 0) {
 			cl_log_warn("hold expiry failed", "detail", cl_strerror(rc), NULL);
 			return;
@@ -95,32 +90,7 @@ static void expiry_tick(struct vac_expiry *x)
 		char count[24];
 		snprintf(count, sizeof count, "%zu", t.expired);
 		cl_log_info("holds expired", "count", count, NULL);
-		pthread_mutex_lock(&x->lock);
-		bool stop = x->stop;
-		pthread_mutex_unlock(&x->lock);
-		if (stop)
-			return;
 	}
-}
-
-static void *expiry_run(void *arg)
-{
-	struct vac_expiry *x = arg;
-	pthread_mutex_lock(&x->lock);
-	while (!x->stop) {
-		pthread_mutex_unlock(&x->lock);
-		expiry_tick(x);
-		pthread_mutex_lock(&x->lock);
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += x->interval_s;
-		while (!x->stop) {
-			if (pthread_cond_timedwait(&x->wake, &x->lock, &until) != 0)
-				break; /* timed out: the next pass */
-		}
-	}
-	pthread_mutex_unlock(&x->lock);
-	return NULL;
 }
 
 int vac_expiry_start(struct vac_app *app)
@@ -128,24 +98,13 @@ int vac_expiry_start(struct vac_app *app)
 	const struct cl_cfg *cfg = &app->svc->cfg;
 	struct vac_expiry *x = cl_xcalloc(1, sizeof *x);
 	x->app = app;
-	x->interval_s = cl_cfg_get_int(cfg, "vacancy.expiry_interval_s", VAC_EXPIRY_INTERVAL_S);
-	if (x->interval_s < 1)
-		x->interval_s = 1;
-	pthread_condattr_t attr;
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&x->wake, &attr);
-	pthread_condattr_destroy(&attr);
-	pthread_mutex_init(&x->lock, NULL);
-	cl_pg_open(&x->pg, cl_cfg_get(cfg, "pg.conninfo", ""));
-	if (pthread_create(&x->thread, NULL, expiry_run, x) != 0) {
-		cl_log_error("cannot start the hold expiry thread", NULL);
-		cl_pg_close(&x->pg);
-		pthread_cond_destroy(&x->wake);
-		pthread_mutex_destroy(&x->lock);
+	long interval = cl_cfg_get_int(cfg, "vacancy.expiry_interval_s", VAC_EXPIRY_INTERVAL_S);
+	int rc = cl_ticker_start("hold expiry", cl_cfg_get(cfg, "pg.conninfo", ""), interval,
+				 expiry_tick, x, &x->ticker);
+	if (rc < 0) {
 		free(x);
 		app->expiry = NULL;
-		return CL_EFATAL;
+		return rc;
 	}
 	app->expiry = x;
 	return 0;
@@ -156,14 +115,7 @@ void vac_expiry_stop(struct vac_app *app)
 	struct vac_expiry *x = app->expiry;
 	if (!x)
 		return;
-	pthread_mutex_lock(&x->lock);
-	x->stop = true;
-	pthread_cond_signal(&x->wake);
-	pthread_mutex_unlock(&x->lock);
-	pthread_join(x->thread, NULL);
-	cl_pg_close(&x->pg);
-	pthread_cond_destroy(&x->wake);
-	pthread_mutex_destroy(&x->lock);
+	cl_ticker_stop(x->ticker);
 	free(x);
 	app->expiry = NULL;
 }

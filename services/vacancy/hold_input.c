@@ -1,17 +1,9 @@
 /* hold_input.c - the checks of a hold request that need no database */
 #include "vacancy.h"
 
-#include <string.h>
+#include <carelink/util.h>
 
-/* the number of characters of UTF-8 text s */
-static size_t utf8_length(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
+#include <string.h>
 
 const char *vac_hold_input_check(const struct vac_hold_input *in, const json_t *beds, long today,
 				 long *beds_out, const char **message)
@@ -34,12 +26,12 @@ const char *vac_hold_input_check(const struct vac_hold_input *in, const json_t *
 		}
 		*beds_out = (long)json_integer_value(beds);
 	}
-	size_t label = utf8_length(in->client_label);
+	size_t label = cl_utf8_length(in->client_label);
 	if (label < 1 || label > VAC_LABEL_MAX) {
 		*message = "client_label は 1 から 40 文字です";
 		return "invalid_label";
 	}
-	if (in->note && utf8_length(in->note) > 1000) {
+	if (in->note && cl_utf8_length(in->note) > 1000) {
 		*message = "note は 1000 文字までです";
 		return "invalid_body";
 	}

@@ -8,7 +8,8 @@
 /* the route tables joined into one; NULL-terminated */
 static struct cl_http_route *routes_join(void)
 {
-	const struct cl_http_route *tables[] = {vac_routes_core, vac_routes_holds};
+	const struct cl_http_route *tables[] = {vac_routes_core, vac_routes_holds,
+						  vac_routes_watches};
 	const size_t n_tables = sizeof tables / sizeof tables[0];
 	size_t n = 0;
 	for (size_t i = 0; i < n_tables; i++)
@@ -44,10 +45,15 @@ int main(int argc, char **argv)
 	rc = vac_expiry_start(&app);
 	if (rc < 0)
 		goto out_consumer;
+	rc = vac_freshness_start(&app);
+	if (rc < 0)
+		goto out_expiry;
 	routes = routes_join();
 	rc = cl_service_serve(&svc, routes, &app, false);
 	if (rc == 0)
 		rc = cl_service_run(&svc);
+	vac_freshness_stop(&app);
+out_expiry:
 	vac_expiry_stop(&app);
 out_consumer:
 	cl_consumer_close(&app.directory);

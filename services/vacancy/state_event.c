@@ -1,5 +1,6 @@
 /* state_event.c - VacancyChanged: the facility's whole current state, added
- * to the outbox inside the caller's transaction */
+ * to the outbox inside the caller's transaction, and the watches the change
+ * makes it match or stop matching */
 #include "vacancy.h"
 
 #include <carelink/err.h>
@@ -36,6 +37,8 @@ int vac_state_event_add(struct cl_pg *pg, const struct cl_avro_registry *schemas
 	json_object_set(ev, "beds", beds);
 	json_object_set(ev, "beds_updated_at", beds_updated);
 	rc = cl_outbox_add(pg, schemas, VAC_TOPIC, f.id, SCHEMA_VACANCY_CHANGED, ev);
+	if (rc == 0)
+		rc = vac_watch_evaluate(pg, schemas, tenant, &f);
 out:
 	json_decref(ev);
 	json_decref(capacity);

@@ -11,12 +11,14 @@
 #include <stdbool.h>
 
 struct vac_expiry;
+struct cl_ticker;
 
 struct vac_app {
 	struct cl_service *svc;       /* borrowed */
 	struct cl_consumer directory; /* carelink.directory -> the facility copy */
 	struct cl_pg directory_pg;    /* used only by that consumer's thread */
 	struct vac_expiry *expiry;    /* the hold expiry thread (hold_expiry.c) */
+	struct cl_ticker *freshness;  /* the freshness reminder thread */
 };
 
 /* The routes of capacity, beds, the board and search, joined by main.c
@@ -30,6 +32,7 @@ int vac_directory_consume(const rd_kafka_message_t *msg, void *arg, char *reason
 			  size_t reason_size);
 
 #include "holds.h"
+#include "watches.h"
 
 /* Availability: the one rule lives in SQL, sql/002_vacancy.sql,
  * vac_day_available(facility uuid, kind text, day date) ->
@@ -110,6 +113,7 @@ const char *vac_kind_take(struct cl_http_req *req, const char *kind,
  * VacancyChanged with the facility's whole current state (capacity, every
  * declared bed day of the horizon for both kinds, declared and available)
  * and cl_outbox_add() it on carelink.vacancy keyed by the facility id.
+ * Then re-check the facility against the watches (vac_watch_evaluate()).
  * Call it after every capacity, bed or hold change. Returns 0, CL_ENOENT
  * (no such facility) or a negative CL_E* code. */
 int vac_state_event_add(struct cl_pg *pg, const struct cl_avro_registry *schemas,

@@ -28,6 +28,10 @@ char *cl_time_format(int64_t ms, char out[32]);
  * length of src (truncation happened when the result >= size). */
 size_t cl_strlcpy(char *dst, const char *src, size_t size);
 
+/* cl_utf8_length() - the code points of valid UTF-8 text s (what a person
+ * calls its characters; jansson strings are valid UTF-8). */
+size_t cl_utf8_length(const char *s);
+
 /* cl_xstrdup()/cl_xmalloc()/cl_xcalloc()/cl_xrealloc() - abort on OOM. */
 char *cl_xstrdup(const char *s);
 void *cl_xmalloc(size_t n);
