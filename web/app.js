@@ -23,6 +23,7 @@ import { renderSearch } from './search.js';
 import { renderAppPage } from './appview.js';
 import { renderRecordPage } from './apprecord.js';
 import { renderFacilities } from './facilities.js';
+import { renderVacancy, mayReadVacancies } from './vacancy.js';
 
 // Pages besides home, and the roles that may open them (null: everyone).
 const PAGES = {
@@ -36,6 +37,7 @@ const PAGES = {
   apps: { render: renderAppPage, roles: null },
   'app-record': { render: renderRecordPage, roles: null },
   facilities: { render: renderFacilities, roles: null },
+  vacancy: { render: renderVacancy, roles: null },
 };
 
 const app = { view: 'boot', enrolling: false, ctx: { alive: false } };
@@ -66,6 +68,8 @@ function parseRoute() {
   if (m) return { name: 'app-record', recordId: decodeURIComponent(m[1]) };
   m = hash.match(/^#\/facilities(?:\/([^/?#]+))?\/?(?:\?(.*))?$/);
   if (m) return { name: 'facilities', facilityId: m[1] ? decodeURIComponent(m[1]) : null, params: new URLSearchParams(m[2] || '') };
+  m = hash.match(/^#\/vacancy(?:\/(search|watches|holds|facilities)(?:\/([^/?#]+))?)?\/?(?:\?(.*))?$/);
+  if (m) return { name: 'vacancy', sub: m[1] || '', id: m[2] ? decodeURIComponent(m[2]) : null, params: new URLSearchParams(m[3] || '') };
   m = hash.match(/^#\/(profile|tenant|tokens|audit)\/?$/);
   if (m) return { name: m[1] };
   return { name: 'home' };
@@ -79,7 +83,9 @@ function mayOpen(page) {
 function updateNav(current) {
   for (const a of $('main-nav').querySelectorAll('a')) {
     const page = a.dataset.page;
-    a.hidden = page === 'audit' ? !hasRole('privacy_officer') || hasRole('tenant_admin') : !mayOpen(page);
+    if (page === 'audit') a.hidden = !hasRole('privacy_officer') || hasRole('tenant_admin');
+    else if (page === 'vacancy') a.hidden = !mayReadVacancies(session.user);
+    else a.hidden = !mayOpen(page);
     if (page === current) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }

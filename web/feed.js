@@ -136,6 +136,8 @@ function onNotification(n) {
   if (m && state.onThreadNews) state.onThreadNews(decodeURIComponent(m[1]));
   // A new space one may see joins the list at once.
   if (n.kind === 'space' && state.onSpaceNews) state.onSpaceNews();
+  // Open pages that follow a kind of news (the vacancy pages) hear of it.
+  window.dispatchEvent(new CustomEvent('carelink:notification', { detail: n }));
 }
 
 /** Highest notification id shown, to resume a stream opened anew. */

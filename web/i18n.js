@@ -2,14 +2,17 @@
 // string lives in one dictionary per language (lang-ja.js, lang-en.js).
 // The user's choice is kept in their profile; this browser remembers the
 // last one only to show the login screen in it. The apps' texts (apps,
-// directory, event calendar) live in lang-apps-ja.js / lang-apps-en.js.
+// directory, event calendar) live in lang-apps-ja.js / lang-apps-en.js, the
+// vacancy pages' in lang-vacancy-ja.js / lang-vacancy-en.js.
 
 import ja from './lang-ja.js';
 import en from './lang-en.js';
 import appsJa from './lang-apps-ja.js';
 import appsEn from './lang-apps-en.js';
+import vacancyJa from './lang-vacancy-ja.js';
+import vacancyEn from './lang-vacancy-en.js';
 
-const DICTS = { ja: { ...ja, ...appsJa }, en: { ...en, ...appsEn } };
+const DICTS = { ja: { ...ja, ...appsJa, ...vacancyJa }, en: { ...en, ...appsEn, ...vacancyEn } };
 export const LANGUAGES = ['ja', 'en'];
 const HINT_KEY = 'carelink.lang';
 const TZ = 'Asia/Tokyo';
