@@ -139,6 +139,8 @@ cmd_start() {
             --seed-demo >>"$VAR/log/seed.log" 2>&1 || die "demo seed failed; see $VAR/log/seed.log"
         "$BUILD/services/records/carelink-records" --config "$VAR/etc/records.conf" \
             --seed-demo >>"$VAR/log/seed.log" 2>&1 || die "demo seed failed; see $VAR/log/seed.log"
+        "$BUILD/services/vacancy/carelink-vacancy" --config "$VAR/etc/vacancy.conf" \
+            --seed-demo >>"$VAR/log/seed.log" 2>&1 || die "demo seed failed; see $VAR/log/seed.log"
     fi
     for svc in "${SERVICES[@]}"; do
         start_service "$svc"

@@ -33,6 +33,11 @@ int main(int argc, char **argv)
 	int rc = cl_service_open(&svc, "vacancy", argc, argv);
 	if (rc < 0)
 		goto out;
+	if (cl_service_arg(argc, argv, "--seed-demo")) {
+		/* seed, then exit without serving */
+		rc = vac_seed_demo(&app);
+		goto out;
+	}
 	/* the facility copy: its consumer thread has a connection of its own */
 	cl_pg_open(&app.directory_pg, cl_cfg_get(&svc.cfg, "pg.conninfo", ""));
 	rc = cl_consumer_open(&app.directory, &svc.cfg, "vacancy-directory", directory_topics,

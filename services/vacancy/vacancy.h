@@ -230,4 +230,12 @@ json_t *vac_beds_answer(struct vac_app *app, struct cl_pg *pg, const struct vac_
 			const char *kind, const char *from, const char *to, int *rc);
 enum MHD_Result vac_beds_put(struct cl_http_req *req);
 
+/* seed_demo.c: carelink-vacancy --seed-demo (tools/demo/vacancy.json) */
+int vac_seed_demo(struct vac_app *app);
+/* db_seed.c: whether the facility has data of kind (beds of a bed kind, or
+ * "capacity"); date its data of kind back by hours. */
+int vac_db_seed_has_data(struct cl_pg *pg, const char *facility_id, const char *kind, bool *has);
+int vac_db_seed_backdate(struct cl_pg *pg, const char *facility_id, const char *kind,
+			 long long hours);
+
 #endif
