@@ -62,6 +62,11 @@ static int sweep_body(struct cl_pg *pg, void *arg)
 		/* a facility nobody owns has nobody to remind: recorded only */
 		if (owner && owner[0])
 			rc = stale_event_add(pg, t, f);
+		/* the state again after it: each key's last message is its state */
+		if (rc == 0 && owner && owner[0])
+			rc = vac_hold_state_add(pg, t->app,
+						json_string_value(json_object_get(f, "tenant_id")),
+						json_string_value(json_object_get(f, "id")));
 		if (rc == 0)
 			rc = vac_db_freshness_reminded(
 				pg, json_string_value(json_object_get(f, "tenant_id")),

@@ -36,9 +36,11 @@ int vac_state_event_add(struct cl_pg *pg, const struct cl_avro_registry *schemas
 	json_object_set(ev, "capacity", capacity);
 	json_object_set(ev, "beds", beds);
 	json_object_set(ev, "beds_updated_at", beds_updated);
-	rc = cl_outbox_add(pg, schemas, VAC_TOPIC, f.id, SCHEMA_VACANCY_CHANGED, ev);
+	/* the watches first: their events precede the state on the key, so a
+	 * compacted topic keeps the state as each key's last message */
+	rc = vac_watch_evaluate(pg, schemas, tenant, &f);
 	if (rc == 0)
-		rc = vac_watch_evaluate(pg, schemas, tenant, &f);
+		rc = cl_outbox_add(pg, schemas, VAC_TOPIC, f.id, SCHEMA_VACANCY_CHANGED, ev);
 out:
 	json_decref(ev);
 	json_decref(capacity);
