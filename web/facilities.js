@@ -1,26 +1,48 @@
 // The facility directory (事業所一覧, #/facilities): the districts with
 // their counts; a district's facilities, filtered by kind and text, in a
 // map-free list; and a facility's page (#/facilities/<id>) with all its
-// details (phone and fax as tel: links).
+// details (phone and fax as tel: links). Facilities that offer vacancies
+// show their freshness (last updated, stale) from GET /freshness.
 
 import { h, enc, setMessage } from './dom.js';
 import { t } from './i18n.js';
 import { api, ApiError } from './api.js';
 import { getApp, appError, choiceOptions } from './apps.js';
+import { freshnessEl } from './vacancy.js';
+
+/** Facility id -> its freshness entry; empty for who may not see vacancies. */
+async function freshness() {
+  try {
+    const data = await api('GET', '/freshness');
+    return new Map((data.facilities || []).map((x) => [String(x.facility.id), x]));
+  } catch {
+    return new Map();
+  }
+}
+
+/** The freshness of a facility's vacancies, linking to them, or null. */
+function freshnessOf(fresh, id) {
+  const x = fresh.get(String(id));
+  if (!x) return null;
+  return h('span', { class: 'facility-freshness', testid: 'facility-freshness', dataset: { stale: String(!!x.stale), offers: x.offers || '' } },
+    h('a', { href: x.own ? `#/vacancy/facilities/${enc(id)}` : '#/vacancy', testid: 'facility-vacancy-link' }, t('vacancy.freshness.link')),
+    ' ', freshnessEl(x.updated_at, x.stale));
+}
 
 function tel(v) {
   return v ? h('a', { href: `tel:${String(v).replace(/[^0-9+]/g, '')}` }, v) : null;
 }
 
-function facilityItem(f) {
+function facilityItem(f, fresh) {
   return h('li', { class: 'facility-item', testid: 'facility-item', dataset: { id: String(f.id), district: f.district || '' } },
     h('a', { href: `#/facilities/${enc(f.id)}`, class: 'strong', testid: 'facility-link' }, f.name || ''),
     h('span', { class: 'tag tag-kind' }, f.kind || ''),
-    h('span', { class: 'muted small' }, [f.address, f.phone].filter(Boolean).join(' ・ ')));
+    h('span', { class: 'muted small' }, [f.address, f.phone].filter(Boolean).join(' ・ ')),
+    freshnessOf(fresh, f.id));
 }
 
 function directory(root, route, ctx) {
-  const st = { district: (route.params && route.params.get('district')) || '', cursor: null, seq: 0 };
+  const st = { district: (route.params && route.params.get('district')) || '', cursor: null, seq: 0, fresh: freshness() };
   const districts = h('ul', { class: 'district-list', testid: 'district-list', dataset: { state: 'loading' } });
   const kind = h('select', { testid: 'facility-kind-filter', 'aria-label': t('facilities.kind') }, h('option', { value: '' }, t('facilities.allKinds')));
   const q = h('input', { type: 'search', testid: 'facility-q', placeholder: t('facilities.search'), 'aria-label': t('facilities.search') });
@@ -66,9 +88,9 @@ function directory(root, route, ctx) {
     list.dataset.state = 'loading';
     list.dataset.district = st.district;
     try {
-      const data = await api('GET', `/facilities?${p}`);
+      const [data, fresh] = await Promise.all([api('GET', `/facilities?${p}`), st.fresh]);
       if (!ctx.alive || mine !== st.seq) return;
-      const items = (data.facilities || []).map(facilityItem);
+      const items = (data.facilities || []).map((f) => facilityItem(f, fresh));
       if (append) list.append(...items); else list.replaceChildren(...items);
       st.cursor = data.next_cursor || null;
       more.hidden = !st.cursor;
@@ -98,7 +120,8 @@ function directory(root, route, ctx) {
 async function facilityPage(root, route, ctx) {
   root.replaceChildren(h('p', { class: 'muted', testid: 'facility-page', dataset: { state: 'loading' } }, t('common.loading')));
   try {
-    const f = (await api('GET', `/facilities/${enc(route.facilityId)}`)).facility;
+    const [f, fresh] = await Promise.all([
+      api('GET', `/facilities/${enc(route.facilityId)}`).then((d) => d.facility), freshness()]);
     if (!ctx.alive) return;
     const row = (label, value, testid) => (value == null || value === '' ? null
       : h('div', { class: 'card-row' }, h('dt', {}, label), h('dd', { testid }, value)));
@@ -119,6 +142,7 @@ async function facilityPage(root, route, ctx) {
         row(t('facilities.contact'), f.contact_person, 'facility-contact'),
         row(t('facilities.organisation'), f.organisation && f.organisation.name, 'facility-org'),
         row(t('facilities.coords'), coords, 'facility-coords'),
+        row(t('vacancy.freshness'), freshnessOf(fresh, f.id), 'facility-vacancy'),
         row(t('facilities.note'), f.note ? h('span', { class: 'pre-wrap' }, f.note) : null, 'facility-note')))));
   } catch (e) {
     if (!ctx.alive) return;

@@ -8,7 +8,7 @@
 
 import { h, enc, busy, errorLine } from './dom.js';
 import { t } from './i18n.js';
-import { api, session } from './api.js';
+import { api } from './api.js';
 import {
   vacancyFrame, dayPlus, dayShort, weekday, freshnessEl, showError, notAvailable, checkGroup,
   LEVELS, CONDITIONS, CAPABILITIES, HORIZON_DAYS, levelLabel, condLabel, capLabel, kindLabel, offersOf,
@@ -158,17 +158,9 @@ async function facilityForm(root, route, ctx) {
   try {
     // capacity answers for any kind: it names the facility and its kind
     const cap = (await api('GET', `/facilities/${enc(route.id)}/capacity`)).capacity;
-    let owner = null;
-    try {
-      const d = (await api('GET', `/facilities/${enc(route.id)}`)).facility;
-      owner = d && d.organisation ? String(d.organisation.id) : null;
-    } catch {
-      owner = null;
-    }
-    if (!ctx.alive) return;
     const f = cap.facility;
-    const me = session.user && session.user.organisation ? String(session.user.organisation.id) : '';
-    const staff = owner != null && owner === me;
+    const staff = await isStaff(f.id);
+    if (!ctx.alive) return;
     const offers = offersOf(f.kind);
     let body;
     if (offers === 'capacity') body = capacitySection(f, cap, ctx, staff);
@@ -190,7 +182,17 @@ async function facilityForm(root, route, ctx) {
   }
 }
 
-/** The facilities the person updates: freshness's own entries (the directory's when freshness is not known). */
+/** Whether the person is the facility's staff: only they may list its holds (others get 403). */
+export async function isStaff(id) {
+  try {
+    await api('GET', `/holds?${new URLSearchParams({ facility: String(id), status: 'confirmed' })}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The facilities the person updates: freshness's own entries (else the board's, asked one by one). */
 async function ownFacilities() {
   try {
     const data = await api('GET', '/freshness');
@@ -198,10 +200,15 @@ async function ownFacilities() {
       facility: x.facility, offers: x.offers, updated_at: x.updated_at, stale: x.stale, known: true,
     }));
   } catch {
-    const me = session.user && session.user.organisation ? String(session.user.organisation.id) : '';
-    const data = await api('GET', '/facilities?limit=100');
-    return (data.facilities || []).filter((f) => f.organisation && String(f.organisation.id) === me && offersOf(f.kind))
-      .map((f) => ({ facility: f, offers: offersOf(f.kind), known: false }));
+    const [beds, backup, offices] = await Promise.all([
+      api('GET', '/board?kind=short_stay'), api('GET', '/board?kind=backup'), api('GET', '/capacity')]);
+    const all = [...(beds.facilities || []).map((x) => ({ ...x, offers: 'short_stay' })),
+      ...(backup.facilities || []).map((x) => ({ ...x, offers: 'backup' })),
+      ...(offices.offices || []).map((x) => ({ ...x, offers: 'capacity' }))];
+    const own = await Promise.all(all.map((x) => isStaff(x.facility.id)));
+    return all.filter((_, i) => own[i]).map((x) => ({
+      facility: x.facility, offers: x.offers, updated_at: x.updated_at, stale: x.stale, known: true,
+    }));
   }
 }
 
