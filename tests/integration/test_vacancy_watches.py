@@ -52,7 +52,7 @@ SETTLE_S = 2.0          # how long "nothing more comes" is watched
 EXPIRY_WAIT_S = 40      # vacancy.expiry_interval_s is 10 by default
 MAX_WATCHES = 20
 GEN_FACILITIES = 36
-GEN_CHANGES = 60
+GEN_CHANGES = 80
 DIST_EPS_KM = 0.06
 NOBODY = "00000000-0000-4000-8000-00000000dead"
 
@@ -167,10 +167,13 @@ def check_api(tanaka, ito, police, marker):
     refused(tanaka, "GET", "/v1/watches/not-a-uuid", None, 404, "watch_not_found",
             "GET a watch by a bad id")
     ct.check_eq(get_watch(tanaka, full["id"]), full, "the watch after ito's DELETE")
-    for method, path in (("GET", "/v1/watches"), ("POST", "/v1/watches"),
-                         ("GET", "/v1/watches/%s" % full["id"])):
+    for method, path in (("GET", "/v1/watches"), ("POST", "/v1/watches")):
         body = watch_body("x", frm, to) if method == "POST" else None
         refused(police, method, path, body, 404, "not_found", "police %s %s" % (method, path))
+    # one watch's routes answer like the holds' routes (hold_not_found)
+    for method in ("GET", "DELETE"):
+        refused(police, method, "/v1/watches/%s" % full["id"], None, 404, "watch_not_found",
+                "police %s a watch" % method)
 
     check_refusals(tanaka, marker)
 
@@ -222,7 +225,7 @@ def check_refusals(tanaka, marker):
     for b, code in cases:
         refused(tanaka, "POST", "/v1/watches", b, 400, code, "POST /v1/watches %r" % b)
     r = tanaka.request("POST", "/v1/watches", None)
-    ct.check(r.status == 400, "POST /v1/watches without a body: %s" % r.describe())
+    ct.check(r.status in (400, 415), "POST /v1/watches without a body: %s" % r.describe())
     ct.check_eq(list_watches(tanaka), before, "tanaka's watches after the refusals")
 
 
@@ -234,6 +237,16 @@ def check_too_many(watanabe, marker):
     mine = list_watches(watanabe, active="1")
     made = []
     try:
+        # a watch whose last night has passed is inactive and does not count
+        old = create_watch(watanabe, watch_body("%s 過去" % marker, v.day(0), v.day(1)))["id"]
+        made.append(old)
+        v.vacancy_psql("UPDATE watches SET day_from = day_from - 5, day_to = day_to - 3"
+                       " WHERE id = :'id';", id=old)
+        ct.check([x["active"] for x in list_watches(watanabe) if x["id"] == old] == [False],
+                 "a watch whose last night has passed is listed as active")
+        ct.check(old not in [x["id"] for x in list_watches(watanabe, active="1")],
+                 "?active=1 lists a watch whose last night has passed")
+        ct.check(get_watch(watanabe, old)["active"] is False, "GET an inactive watch")
         for i in range(MAX_WATCHES - len(mine)):
             made.append(create_watch(watanabe, watch_body(
                 "%s 上限%02d" % (marker, i), v.day(20), v.day(21)))["id"])
@@ -366,6 +379,8 @@ def check_matching(tanaka, staff, ito, sato, marker):
                   "after the hold expired", timeout=EXPIRY_WAIT_S, settle=SETTLE_S)
     check_feeds(feeds, tanaka, (ito, sato, staff), wid, 4, "after the expiry")
 
+    check_past_nights(tanaka, staff, south, marker)
+
     # nothing about the other facilities, ever
     for f in (far, south, pre):
         ct.check(not matched(mark, wid, f["id"]), "VacancyWatchMatched of %s" % f["name"])
@@ -375,6 +390,36 @@ def check_matching(tanaka, staff, ito, sato, marker):
     quiet(mark, wid, 4, "changes after the watch was deleted")
     ct.log("matching: at creation without an event, 6 non-matching changes quiet, "
            "match / re-match / hold / release / expiry notified once each")
+
+
+def check_past_nights(tanaka, staff, f, marker):
+    """A watch from a night before today checks today ... to; a watch whose
+    last night has passed checks nothing."""
+    cond = TAG + "p"
+    mark = v.topic_mark()
+    past = create_watch(tanaka, watch_body("%s 昨日から" % marker, v.day(0), v.day(1),
+                                           conditions=[cond], district=f["district"]))
+    gone = create_watch(tanaka, watch_body("%s 終了" % marker, v.day(0), v.day(1),
+                                           conditions=[cond], district=f["district"]))
+    ct.check(past["matches"] == [] and gone["matches"] == [], "new watches match: %r"
+             % [past["matches"], gone["matches"]])
+    v.vacancy_psql("UPDATE watches SET day_from = day_from - 1 WHERE id = :'id';"
+                   "UPDATE watches SET day_from = day_from - 3, day_to = day_to - 2"
+                   " WHERE id = :'gone';", id=past["id"], gone=gone["id"])
+    try:
+        v.put_beds(staff, f["id"], "short_stay", v.day(0), v.day(1), 1, 0, 0, ["care_1"], [cond])
+        (m, d), = v.wait_events(mark, "VacancyWatchMatched",
+                                lambda d: d["watch_id"] in (past["id"], gone["id"]), 1,
+                                "of a watch from yesterday", timeout=NOTIFY_S, settle=SETTLE_S)
+        ct.check(d["watch_id"] == past["id"] and d["facility_id"] == f["id"] and
+                 d["from"] == v.day(0) and d["to"] == v.day(1) and d["min_available"] == 1,
+                 "VacancyWatchMatched of a watch from yesterday (nights today ... to): %r" % d)
+        ct.check_eq(match_ids(get_watch(tanaka, past["id"])), [f["id"]],
+                    "matches of the watch from yesterday")
+        ct.check(get_watch(tanaka, gone["id"])["active"] is False, "a watch that ended is active")
+    finally:
+        for x in (past, gone):
+            tanaka.request("DELETE", "/v1/watches/%s" % x["id"])
 
 
 def check_feeds(feeds, owner, others, wid, count, what):
@@ -424,11 +469,11 @@ def gen_watches(rnd, nights):
     out = []
     for i in range(6):
         a = rnd.randrange(0, len(nights))
-        b = min(len(nights) - 1, a + rnd.choice([0, 1, 2, 3]))
+        b = min(len(nights) - 1, a + rnd.choice([0, 1, 1, 2, 3]))
         body = {"kind": "short_stay", "from": nights[a], "to": nights[b],
                 "room": rnd.choice(["men", "women", "any"]), "beds": rnd.choice([1, 1, 2]),
-                "conditions": [TAG] + rnd.sample(["dementia", "insulin"], rnd.randint(0, 1))}
-        if rnd.random() < 0.5:
+                "conditions": [TAG] + (["dementia"] if rnd.random() < 0.3 else [])}
+        if rnd.random() < 0.4:
             body["care_level"] = rnd.choice(["care_1", "care_3", "care_5"])
         if rnd.random() < 0.4:
             body["district"] = rnd.choice(DISTRICTS)
@@ -552,10 +597,10 @@ def check_brute_force(tanaka, sato, staff, ito, marker):
 
     def random_decl():
         def one():
-            return 0 if rnd.random() < 0.5 else rnd.randint(1, 3)
-        levels = sorted(rnd.sample(v.CARE_LEVELS, rnd.randint(2, 7)))
+            return 0 if rnd.random() < 0.4 else rnd.randint(1, 3)
+        levels = sorted(rnd.sample(v.CARE_LEVELS, rnd.randint(3, 7)))
         conds = [TAG] if rnd.random() < 0.9 else []
-        conds += rnd.sample(["dementia", "insulin"], rnd.randint(0, 2))
+        conds += [c for c in ("dementia", "insulin") if rnd.random() < 0.6]
         return one(), one(), one(), levels, conds
 
     def declare(fid, a, b):
