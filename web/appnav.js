@@ -1,10 +1,12 @@
 // The list of apps on the right of the home page (below the spaces):
-// the apps the person may read, built-ins first; a click opens the app.
+// the apps the person may read, built-ins first; a click opens the app;
+// then the facility directory and the vacancy pages.
 
 import { $, h, setMessage } from './dom.js';
 import { t } from './i18n.js';
 import { errorText, session } from './api.js';
 import { getApps, appHref } from './apps.js';
+import { mayReadVacancies } from './vacancy.js';
 
 export async function loadAppNav() {
   const list = $('apps');
@@ -23,6 +25,10 @@ export async function loadAppNav() {
       a.record_count != null ? h('span', { class: 'muted small' }, t('apps.count', { n: a.record_count })) : null))));
     list.append(h('li', {}, h('a', { class: 'nav-item app-item', href: '#/facilities', testid: 'directory-link' },
       h('span', { class: 'nav-name' }, t('facilities.directory')))));
+    if (mayReadVacancies(session.user)) {
+      list.append(h('li', {}, h('a', { class: 'nav-item app-item', href: '#/vacancy', testid: 'vacancy-link' },
+        h('span', { class: 'nav-name' }, t('vacancy.title')))));
+    }
     list.dataset.state = 'loaded';
     setMessage($('apps-message'), apps.length ? '' : t('apps.none'));
   } catch (e) {
