@@ -26,7 +26,7 @@ function freshnessOf(fresh, id) {
   if (!x) return null;
   return h('span', { class: 'facility-freshness', testid: 'facility-freshness', dataset: { stale: String(!!x.stale), offers: x.offers || '' } },
     h('a', { href: x.own ? `#/vacancy/facilities/${enc(id)}` : '#/vacancy', testid: 'facility-vacancy-link' }, t('vacancy.freshness.link')),
-    ' ', freshnessEl(x.updated_at, x.stale));
+    ` ${t('vacancy.updated')} `, freshnessEl(x.updated_at, x.stale));
 }
 
 function tel(v) {

@@ -150,7 +150,7 @@ export default {
   'vacancy.freshness.link': '空き情報',
   'vacancy.error.not_enough_beds': '空きが足りません。',
   'vacancy.error.beds_held': '仮押さえ中の床より少なくはできません。',
-  'vacancy.error.invalid_count': '数が正しくありません（0以上の整数）。',
+  'vacancy.error.invalid_count': '数が正しくありません。',
   'vacancy.error.invalid_range': '期間が正しくありません。',
   'vacancy.error.out_of_horizon': '受け付けられる期間（今日から90日）の外です。',
   'vacancy.error.invalid_kind': 'この事業所では扱っていない種類です。',

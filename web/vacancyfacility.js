@@ -77,7 +77,7 @@ function bedsSection(f, kind, ctx, staff) {
       days.dataset.state = 'error';
     }
   }
-  const form = h('form', { class: 'vac-range-form', testid: 'beds-form', dataset: { kind } },
+  const form = h('form', { class: 'vac-range-form', testid: 'beds-form', novalidate: true, dataset: { kind } },
     h('h3', { class: 'sub-title' }, t('vacancy.update.range')),
     h('div', { class: 'vac-form-row' }, labelled(t('vacancy.from'), from), labelled(t('vacancy.to'), to),
       labelled(t('vacancy.update.men'), men), labelled(t('vacancy.update.women'), women), labelled(t('vacancy.update.either'), either)),
@@ -122,7 +122,7 @@ function capacitySection(f, cap, ctx, staff) {
     c.updated_by && c.updated_by.name ? ` ${t('vacancy.updatedBy', { name: c.updated_by.name })}` : '');
   paintFresh(cap);
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'cap-submit' }, t('vacancy.update.capacitySubmit'));
-  const form = h('form', { class: 'vac-range-form', testid: 'cap-form' },
+  const form = h('form', { class: 'vac-range-form', testid: 'cap-form', novalidate: true },
     h('p', { class: 'muted small' }, t('vacancy.update.levelsHint')),
     h('div', { class: 'vac-form-row' }, ...LEVELS.map((l, i) => labelled(levelLabel(l), inputs[i]))),
     caps.el,

@@ -29,7 +29,7 @@ export function holdForm(target, { onPlaced, onCancel } = {}) {
     t('vacancy.hold.cancel'));
   const id = `hold-${Math.random().toString(36).slice(2, 8)}`;
   const row = (key, label, control) => h('label', { class: 'vac-inline-field', for: `${id}-${key}` }, label, Object.assign(control, { id: `${id}-${key}` }));
-  const form = h('form', { class: 'vac-hold-form card', testid: 'hold-form', dataset: { facilityId: String(target.facility.id) } },
+  const form = h('form', { class: 'vac-hold-form card', testid: 'hold-form', novalidate: true, dataset: { facilityId: String(target.facility.id) } },
     h('p', { class: 'strong' }, `${target.facility.name || ''} ・ ${kindLabel(target.kind)} ・ ${rangeText(target.from, target.to)}`),
     h('div', { class: 'vac-form-row' },
       row('beds', t('vacancy.hold.beds'), beds),

@@ -129,7 +129,7 @@ export function renderSearch(root, route, ctx) {
       results.dataset.state = 'error';
     }
   }
-  const form = h('form', { class: 'card page-section vac-search-form', testid: 'search-form' },
+  const form = h('form', { class: 'card page-section vac-search-form', testid: 'search-form', novalidate: true },
     h('h2', { class: 'section-title' }, t('vacancy.search.title')),
     h('div', { class: 'vac-form-row' },
       labelled(t('vacancy.kind'), kind), labelled(t('vacancy.from'), from), labelled(t('vacancy.to'), to),
