@@ -32,6 +32,7 @@ export default {
   'vacancy.capacity.title': 'Care-manager capacity',
   'vacancy.capacity.none': 'No offices.',
   'vacancy.capacity.capabilities': 'Capabilities',
+  'vacancy.capacity.anyCapability': 'Any capability',
   'vacancy.capacity.note': 'Note',
   'vacancy.capacity.anyLevel': 'Any care level',
   'vacancy.level.support_1': 'Support 1',

@@ -32,6 +32,7 @@ export default {
   'vacancy.capacity.title': 'ケアマネ空き情報',
   'vacancy.capacity.none': '該当する事業所はありません。',
   'vacancy.capacity.capabilities': '対応できること',
+  'vacancy.capacity.anyCapability': '対応：指定なし',
   'vacancy.capacity.note': '備考',
   'vacancy.capacity.anyLevel': 'すべての要介護度',
   'vacancy.level.support_1': '要支援1',

@@ -97,7 +97,7 @@ function boardTab(ctx, params) {
 function capacityTab(ctx, params) {
   const district = districtSelect('capacity-district', params.get('district'));
   const level = codeSelect('capacity-level', LEVELS, levelLabel, ['', t('vacancy.capacity.anyLevel')]);
-  const capability = codeSelect('capacity-capability', CAPABILITIES, capLabel, ['', t('vacancy.capacity.capabilities')]);
+  const capability = codeSelect('capacity-capability', CAPABILITIES, capLabel, ['', t('vacancy.capacity.anyCapability')]);
   const box = h('div', { testid: 'capacity', dataset: { state: 'loading' } });
   let seq = 0;
   async function load() {
@@ -119,8 +119,8 @@ function capacityTab(ctx, params) {
           const n = (c.levels && c.levels[l]) || 0;
           return h('td', { class: `vac-cell ${n ? 'vac-free' : 'vac-full'}`, dataset: { level: l } }, String(n));
         }),
-        h('td', {}, (c.capabilities || []).map(capLabel).join('、')),
-        h('td', { class: 'pre-wrap' }, c.note || ''),
+        h('td', { class: 'vac-wrap' }, (c.capabilities || []).map(capLabel).join('、')),
+        h('td', { class: 'vac-wrap pre-wrap' }, c.note || ''),
         h('td', {}, freshnessEl(c.updated_at, c.stale), c.updated_by && c.updated_by.name
           ? h('div', { class: 'muted small' }, t('vacancy.updatedBy', { name: c.updated_by.name })) : null)));
       box.replaceChildren(offices.length
