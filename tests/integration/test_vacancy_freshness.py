@@ -22,7 +22,9 @@ a short-stay home of tanaka's that is never updated, a home-help office
   sweeps; freshness, beds, search and the board say stale. After the
   staff update the data, all of them say fresh again and no reminder
   follows. The facility never updated, known to vacancy for minutes, is
-  stale but never reminded.
+  stale but not reminded; once known for longer than the stale age (moved
+  back in the database) it is reminded, with updated_at null. A reminder
+  made more than the stale age ago (moved back) is followed by another.
 """
 
 import datetime
@@ -260,14 +262,46 @@ def check_reminders(tanaka, ito, admin, sato, fs, district):
     ct.check(all(sorted(got[n]) == sorted(want[n]) for n in want),
              "vacancy_stale notifications %d s later: %r" % (SWEEPS_S, names(fs, got)))
 
+    # the last reminder more than stale_hours ago: reminded again; a
+    # facility never updated, known for more than stale_hours: reminded
+    v.vacancy_psql("UPDATE freshness_reminders SET reminded_at = now() - interval '73 hours'"
+                   " WHERE facility_id = :'s1';"
+                   "UPDATE facilities SET first_seen = now() - make_interval(hours => :hours)"
+                   " WHERE id = :'s0';", s1=s1["id"], s0=s0["id"], hours=AGE_HOURS)
+    want2 = {s1["id"]: 2, o1["id"]: 1, h1["id"]: 1, s0["id"]: 1}
+    deadline = time.monotonic() + REMIND_S
+    while count_by_facility(mark, watched) != want2:
+        if time.monotonic() > deadline:
+            ct.fail("VacancyStale per facility %d s after the last reminder was aged and %s "
+                    "made known for %d h: %r" % (REMIND_S, s0["name"], AGE_HOURS, {
+                        fs_name(fs, k): n for k, n in count_by_facility(mark, watched).items()}))
+        time.sleep(0.5)
+    m, d = [(m, d) for m, d in stale_events(mark, [s0["id"]])][0]
+    ct.check(d["updated_at"] is None and d["offers"] == "short_stay" and
+             d["owner_organisation_id"] == ORG_TANAKA and d["facility_name"] == s0["name"],
+             "VacancyStale of a facility never updated: %r" % d)
+    want = {"tanaka": [s1["id"], o1["id"], s1["id"], s0["id"]], "ito": [h1["id"]],
+            "takahashi": [], "sato": []}
+    deadline = time.monotonic() + REMIND_S
+    while True:
+        got = stale_notes(people, marks, watched)
+        if all(sorted(got[n]) == sorted(want[n]) for n in want):
+            break
+        if time.monotonic() > deadline:
+            ct.fail("vacancy_stale notifications after the second round, after %d s: %r, "
+                    "expected %r" % (REMIND_S, names(fs, got), names(fs, want)))
+        time.sleep(0.5)
+
     # updated again: fresh everywhere, and no reminder follows
     update_all(tanaka, ito, fs, "更新しました")
     check_fresh(tanaka, fs, district, False, "updated again")
     time.sleep(SWEEPS_S)
     counts = count_by_facility(mark, watched)
-    ct.check(counts == {s1["id"]: 1, o1["id"]: 1, h1["id"]: 1, s0["id"]: 0},
-             "VacancyStale per facility after the update: %r"
+    ct.check(counts == want2, "VacancyStale per facility after the update: %r"
              % {fs_name(fs, k): n for k, n in counts.items()})
+    got = stale_notes(people, marks, watched)
+    ct.check(all(sorted(got[n]) == sorted(want[n]) for n in want),
+             "vacancy_stale notifications after the update: %r" % names(fs, got))
     ct.log("stale reminders: one each, to the owning organisation only, none after the update")
 
 
