@@ -27,7 +27,8 @@ carelink.vacancy), end to end through Kafka and notify.
   matches (ids, min_available, rank order) equal the reference, and the
   VacancyWatchMatched events per (watch, facility) are exactly the
   reference's not-matching -> matching transitions. The seed is printed
-  (CARELINK_SEED=<n> repeats a run).
+  (CARELINK_SEED=<n> repeats a run). Then 40 bed updates of 4 of them
+  at once: every watch's matches equal what the beds read back make match.
 """
 
 import math
@@ -53,6 +54,7 @@ EXPIRY_WAIT_S = 40      # vacancy.expiry_interval_s is 10 by default
 MAX_WATCHES = 20
 GEN_FACILITIES = 36
 GEN_CHANGES = 80
+CONCURRENT_PUTS = 40
 DIST_EPS_KM = 0.06
 NOBODY = "00000000-0000-4000-8000-00000000dead"
 
@@ -662,6 +664,7 @@ def check_brute_force(tanaka, sato, staff, ito, marker):
             check_watch_against(ref, owner, wt, body, "watch %d after %d changes"
                                 % (i, GEN_CHANGES))
         check_matched_events(mark, ref, watches, expected)
+        check_concurrent(rnd, staff, ref, watches, nights)
     finally:
         for owner, wt, _, _ in watches:
             owner.request("DELETE", "/v1/watches/%s" % wt["id"])
@@ -669,6 +672,45 @@ def check_brute_force(tanaka, sato, staff, ito, marker):
             ito.request("POST", "/v1/holds/%s/release" % hid)
     ct.log("brute force: %d facilities, %d watches, %d changes, %d matches notified"
            % (len(rows), len(watches), GEN_CHANGES, sum(expected.values())))
+
+
+def check_concurrent(rnd, staff, ref, watches, nights):
+    """Bed updates of a few facilities at once (every watch is re-checked
+    in each update's transaction): afterwards every watch's matches equal
+    what the facilities' beds, read back, make match."""
+    pool = rnd.sample(sorted(ref.rows), 4)
+    jobs = []
+    for _ in range(CONCURRENT_PUTS):
+        fid = rnd.choice(pool)
+        a = rnd.randrange(NIGHTS)
+        b = min(NIGHTS - 1, a + rnd.randint(0, 4))
+        levels = sorted(rnd.sample(v.CARE_LEVELS, rnd.randint(3, 7)))
+        conds = [TAG] + [c for c in ("dementia", "insulin") if rnd.random() < 0.6]
+        counts = [rnd.choice([0, 1, 2, 3]) for _ in range(3)]
+        # room enough under every hold of the facility, on any night
+        counts[2] += sum(h[2] for h in ref.holds.values() if h[0] == fid)
+        jobs.append((fid, nights[a], nights[b], counts, levels, conds))
+    errors = []
+
+    def put(job):
+        fid, frm, to, (men, women, either), levels, conds = job
+        r = staff.direct("PUT", "/v1/facilities/%s/beds" % fid,
+                         v.beds_body("short_stay", frm, to, men, women, either, levels, conds))
+        if r.status != 200:
+            errors.append("PUT beds %s %s..%s: %s" % (fid, frm, to, r.describe()))
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(max_workers=8) as ex:
+        list(ex.map(put, jobs))
+    ct.check(not errors, "concurrent bed updates failed: %r" % errors[:3])
+    for fid in pool:  # the state they left, as vacancy tells it
+        for d in v.get_beds(staff, fid, "short_stay", nights[0], nights[-1])["days"]:
+            ref.declare(fid, [d["day"]], d["men"], d["women"], d["either"],
+                        d["care_levels"], d["conditions"])
+    for i, (owner, wt, body, _) in enumerate(watches):
+        check_watch_against(ref, owner, wt, body, "watch %d after %d concurrent updates"
+                            % (i, CONCURRENT_PUTS))
+    ct.log("%d concurrent bed updates of %d facilities: every watch's matches agree"
+           % (CONCURRENT_PUTS, len(pool)))
 
 
 def check_matched_events(mark, ref, watches, expected):
