@@ -17,10 +17,13 @@ carelink.vacancy), end to end through Kafka and notify.
   python3-avro from schemas/ alone, keyed by the facility, naming the watch
   and its owner) and one vacancy_match notification in tanaka's feed
   (link #/vacancy/watches/<id>), none in ito's, sato's or takahashi's.
-  A change that keeps it matching says nothing; beds lowered (un-match)
+  The first match is also told live on tanaka's event stream. A change
+  that keeps it matching says nothing; beds lowered (un-match)
   then raised (re-match) notify again; so do a hold by ito taking the last
   bed, then its release; and a hold that expires (moved into the past in
-  vacancy's database; the expiry thread).
+  vacancy's database; the expiry thread). A watch from a night before
+  today checks today ... to; one whose last night has passed is inactive
+  and matches nothing; a backup-bed watch matches a hospital's beds.
 * A brute-force reference: a few dozen generated facilities, several
   watches of two people, random bed updates and holds; after each change
   the test computes which facilities match which watch. Every watch's
@@ -292,11 +295,13 @@ def check_matching(tanaka, staff, ito, sato, marker):
          "pos": point(8, 0)},
         {"name": "%s 南近" % marker, "kind": v.KIND_SHORT_STAY, "district": "南地区",
          "pos": point(-1, 0)},
+        {"name": "%s 北病院" % marker, "kind": v.KIND_HOSPITAL, "district": "北地区",
+         "pos": point(0, 1)},
     ]
     for r in rows:
         r["latitude"], r["longitude"] = r.pop("pos")
     v.make_facilities(w.login("takahashi"), staff, rows, marker)
-    pre, new, far, south = rows
+    pre, new, far, south, hosp = rows
     ok = dict(care_levels=["care_2", "care_3"], conditions=["dementia", TAG])
 
     def put(f, men, women, either, frm_=frm, to_=to, **kw):
@@ -334,8 +339,15 @@ def check_matching(tanaka, staff, ito, sato, marker):
     quiet(mark, wid, 0, "changes that make nothing match")
     ct.check_eq(match_ids(get_watch(tanaka, wid)), [pre["id"]], "matches after them")
 
-    # the change that makes it match
-    put(new, 0, 1, 0, frm_=v.day(12), to_=v.day(12))
+    # the change that makes it match, told live on tanaka's event stream
+    with ct.EventStream(tanaka.session) as stream:
+        stream.wait_ready()
+        put(new, 0, 1, 0, frm_=v.day(12), to_=v.day(12))
+        ev = stream.wait_for(lambda e: e.event == "notification" and
+                             wid in (e.json().get("link") or ""), NOTIFY_S,
+                             "vacancy_match of watch %s" % wid)
+        ct.check(ev.json().get("kind") == "vacancy_match", "the live notification: %r"
+                 % ev.json())
     (m, d), = v.wait_events(mark, "VacancyWatchMatched", lambda d: d["watch_id"] == wid, 1,
                             "of the watch", timeout=NOTIFY_S, settle=SETTLE_S)
     ct.check((m.key or b"").decode() == new["id"], "VacancyWatchMatched key: %r" % m.key)
@@ -382,6 +394,7 @@ def check_matching(tanaka, staff, ito, sato, marker):
     check_feeds(feeds, tanaka, (ito, sato, staff), wid, 4, "after the expiry")
 
     check_past_nights(tanaka, staff, south, marker)
+    check_backup(tanaka, staff, hosp, wid, marker)
 
     # nothing about the other facilities, ever
     for f in (far, south, pre):
@@ -422,6 +435,30 @@ def check_past_nights(tanaka, staff, f, marker):
     finally:
         for x in (past, gone):
             tanaka.request("DELETE", "/v1/watches/%s" % x["id"])
+
+
+def check_backup(tanaka, staff, hosp, short_wid, marker):
+    """A backup-bed watch matches a hospital's backup beds; the short-stay
+    watch does not."""
+    mark = v.topic_mark()
+    bw = create_watch(tanaka, watch_body("%s 後方支援" % marker, v.day(10), v.day(12),
+                                         kind="backup", conditions=[TAG, "oxygen"],
+                                         district="北地区", room="any", beds=2))
+    try:
+        v.put_beds(staff, hosp["id"], "backup", v.day(10), v.day(12), 1, 0, 0, [], [TAG, "oxygen"])
+        quiet(mark, bw["id"], 0, "one backup bed for a watch of two")
+        v.put_beds(staff, hosp["id"], "backup", v.day(10), v.day(12), 1, 1, 0, [],
+                   [TAG, "oxygen"])
+        (m, d), = v.wait_events(mark, "VacancyWatchMatched",
+                                lambda d: d["watch_id"] in (bw["id"], short_wid), 1,
+                                "of the backup watch", timeout=NOTIFY_S, settle=SETTLE_S)
+        ct.check(d["watch_id"] == bw["id"] and d["kind"] == "backup" and
+                 d["facility_id"] == hosp["id"] and d["min_available"] == 2,
+                 "VacancyWatchMatched of the backup watch: %r" % d)
+        ct.check_eq(match_ids(get_watch(tanaka, bw["id"])), [hosp["id"]],
+                    "the backup watch's matches")
+    finally:
+        tanaka.request("DELETE", "/v1/watches/%s" % bw["id"])
 
 
 def check_feeds(feeds, owner, others, wid, count, what):
