@@ -405,7 +405,10 @@ def events_since(mark, name, topic="carelink.vacancy"):
     on topic after mark, in offset order per partition."""
     out = []
     for p, off in sorted(mark.items()):
-        for m in ct.consume(topic, partition=p, offset=off, with_headers=False):
+        # a short fetch wait: kcat reaches the end of a partition at once
+        args = ["-X", "fetch.wait.max.ms=10", "-C", "-q", "-e", "-t", topic, "-p", str(p),
+                "-o", str(off), "-f", ct._FMT]
+        for m in ct._parse_binary(topic, ct._kcat(args)):
             d = ct.decode_single_object(name, m.value)
             if d is not None:
                 out.append((m, d))
