@@ -214,6 +214,7 @@ def check_refusals(tanaka, marker):
         (body(**{"to": _DROP}), "invalid_range"),
         (body(**{"to": v.day(90)}), "out_of_horizon"),
         (body(**{"from": v.day(-3), "to": v.day(-1)}), "out_of_horizon"),
+        (body(**{"from": v.day(-1)}), "out_of_horizon"),
         (body(beds=0), "invalid_count"), (body(beds=11), "invalid_count"),
         (body(beds="1"), "invalid_count"), (body(beds=1.5), "invalid_count"),
         (body(care_level="care_9"), "invalid_code"),
@@ -783,10 +784,17 @@ def test():
     marker = "見守り" + "".join(random.choice(string.ascii_lowercase) for _ in range(6))
     tanaka, ito, sato = v.Caller("tanaka"), v.Caller("ito"), v.Caller("sato")
     police, watanabe, staff = v.Caller("nakamura"), v.Caller("watanabe"), v.Caller("takahashi")
-    check_api(tanaka, ito, police, marker)
-    check_too_many(watanabe, marker)
-    check_matching(tanaka, staff, ito, sato, marker)
-    check_brute_force(tanaka, sato, staff, ito, marker)
+    try:
+        check_api(tanaka, ito, police, marker)
+        check_too_many(watanabe, marker)
+        check_matching(tanaka, staff, ito, sato, marker)
+        check_brute_force(tanaka, sato, staff, ito, marker)
+    finally:  # this run's watches go, also after a failure
+        for c in (tanaka, sato, watanabe):
+            r = c.request("GET", "/v1/watches")
+            for x in (r.json().get("watches") or []) if r.status == 200 else []:
+                if marker in x["name"]:
+                    c.request("DELETE", "/v1/watches/%s" % x["id"])
 
 
 if __name__ == "__main__":
