@@ -213,7 +213,9 @@ def check_reminders(tanaka, ito, admin, sato, fs, district):
         if all(counts[f["id"]] >= 1 for f in (s1, o1, h1)):
             break
         if time.monotonic() > deadline:
-            ct.fail("VacancyStale per facility after %d s: %r (expected one for %s, %s, %s)"
+            ct.fail("VacancyStale per facility after %d s: %r (expected one for %s, %s, %s;"
+                    " is vacancy started with CARELINK_VACANCY_FRESHNESS__INTERVAL__S=5 as"
+                    " tests/system.cmake does?)"
                     % (REMIND_S, {fs_name(fs, k): n for k, n in counts.items()},
                        s1["name"], o1["name"], h1["name"]))
         time.sleep(0.5)
