@@ -222,6 +222,8 @@ static void test_registry_lookup(void **state)
 		"carelink.vacancy.HoldPlaced",
 		"carelink.vacancy.HoldConfirmed",
 		"carelink.vacancy.HoldReleased",
+		"carelink.vacancy.VacancyWatchMatched",
+		"carelink.vacancy.VacancyStale",
 	};
 	struct cl_avro_schema_info info, again;
 	const size_t n = sizeof(names) / sizeof(names[0]);
