@@ -26,6 +26,20 @@ static const char *member(const json_t *body, const char *key, bool *bad)
 	return s[0] ? s : NULL;
 }
 
+/* whether s has nothing but spaces (ASCII or the ideographic space) */
+static bool blank(const char *s)
+{
+	while (*s) {
+		if (*s == ' ' || *s == '\t')
+			s++;
+		else if (strncmp(s, "\xe3\x80\x80", 3) == 0) /* U+3000 */
+			s += 3;
+		else
+			return false;
+	}
+	return true;
+}
+
 static const char *refuse(const char *code, const char *text, const char **message)
 {
 	*message = text;
@@ -100,7 +114,7 @@ const char *vac_watch_input_take(const json_t *body, long today, struct vac_watc
 	memset(in, 0, sizeof *in);
 	in->name = member(body, "name", &bad);
 	size_t name_len = in->name ? cl_utf8_length(in->name) : 0;
-	if (bad || name_len < 1 || name_len > VAC_WATCH_NAME_MAX)
+	if (bad || name_len < 1 || name_len > VAC_WATCH_NAME_MAX || blank(in->name))
 		return refuse("invalid_name", "名前は 1 から 60 文字です", message);
 	in->kind = member(body, "kind", &bad);
 	if (!in->kind || (strcmp(in->kind, "short_stay") && strcmp(in->kind, "backup")))

@@ -50,6 +50,7 @@ static const struct watch_case cases[] = {
 	{"{\"name\":\"\"," OK_RANGE "}", "invalid_name"},
 	{"{" OK_RANGE "}", "invalid_name"},
 	{"{\"name\":7," OK_RANGE "}", "invalid_name"},
+	{"{\"name\":\"  \u3000 \"," OK_RANGE "}", "invalid_name"},
 	{"{\"name\":\"ああああああああああああああああああああああああああああああああああああああああ"
 	 "ああああああああああああああああああああああ\"," OK_RANGE "}",
 	 "invalid_name"},
