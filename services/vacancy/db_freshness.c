@@ -8,13 +8,6 @@
 
 #define TS(x) "to_char(" x " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-static int json_cell(PGresult *res, json_t **out)
-{
-	*out = cl_json_ours(PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return *out ? 0 : CL_EFATAL;
-}
-
 int vac_db_freshness_list(struct cl_pg *pg, const char *tenant, const char *district,
 			  const char *organisation, long stale_hours, json_t **out)
 {
@@ -38,7 +31,7 @@ int vac_db_freshness_list(struct cl_pg *pg, const char *tenant, const char *dist
 		4, p);
 	if (rc < 0)
 		return rc;
-	return json_cell(res, out);
+	return cl_pg_json(res, out);
 }
 
 int vac_db_freshness_claim(struct cl_pg *pg, long stale_hours, long limit, json_t **out)
@@ -69,7 +62,7 @@ int vac_db_freshness_claim(struct cl_pg *pg, long stale_hours, long limit, json_
 		2, p);
 	if (rc < 0)
 		return rc;
-	return json_cell(res, out);
+	return cl_pg_json(res, out);
 }
 
 int vac_db_freshness_reminded(struct cl_pg *pg, const char *tenant, const char *facility_id)

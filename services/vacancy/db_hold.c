@@ -26,22 +26,6 @@
 	" 'created_at', " TS("h.created_at") ", 'confirmed_at', " TS("h.confirmed_at") ","\
 	" 'released_at', " TS("h.released_at") ")"
 
-static int json_row(PGresult *res, json_t **out)
-{
-	int rc = 0;
-	*out = NULL;
-	if (PQntuples(res) == 0) {
-		rc = CL_ENOENT;
-		goto out;
-	}
-	*out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-	if (!*out)
-		rc = CL_EFATAL;
-out:
-	PQclear(res);
-	return rc;
-}
-
 int vac_db_hold_nights_lock(struct cl_pg *pg, const char *tenant, const char *facility_id,
 			    const char *kind, const char *from, const char *to, long *n)
 {
@@ -109,7 +93,7 @@ int vac_db_hold_insert(struct cl_pg *pg, const struct cl_identity *who,
 			    14, p);
 	if (rc < 0)
 		return rc;
-	return json_row(res, out);
+	return cl_pg_json(res, out);
 }
 
 int vac_db_hold_get(struct cl_pg *pg, const char *tenant, const char *id, bool lock,
@@ -129,7 +113,7 @@ int vac_db_hold_get(struct cl_pg *pg, const char *tenant, const char *id, bool l
 			    2, p);
 	if (rc < 0)
 		return rc;
-	return json_row(res, out);
+	return cl_pg_json(res, out);
 }
 
 int vac_db_hold_list(struct cl_pg *pg, const char *tenant, const char *holder_id,
@@ -148,7 +132,7 @@ int vac_db_hold_list(struct cl_pg *pg, const char *tenant, const char *holder_id
 			    4, p);
 	if (rc < 0)
 		return rc;
-	return json_row(res, out);
+	return cl_pg_json(res, out);
 }
 
 int vac_db_hold_confirm(struct cl_pg *pg, const char *tenant, const char *id, json_t **out)
@@ -164,7 +148,7 @@ int vac_db_hold_confirm(struct cl_pg *pg, const char *tenant, const char *id, js
 			    2, p);
 	if (rc < 0)
 		return rc;
-	return json_row(res, out);
+	return cl_pg_json(res, out);
 }
 
 int vac_db_hold_end(struct cl_pg *pg, const char *tenant, const char *id, const char *status,
@@ -181,7 +165,7 @@ int vac_db_hold_end(struct cl_pg *pg, const char *tenant, const char *id, const 
 			    3, p);
 	if (rc < 0)
 		return rc;
-	return json_row(res, out);
+	return cl_pg_json(res, out);
 }
 
 int vac_db_holds_expired_claim(struct cl_pg *pg, long limit, json_t **out)

@@ -20,23 +20,6 @@
 	" 'near_lat', w.near_lat, 'near_lng', w.near_lng, 'radius_km', w.radius_km,"     \
 	" 'active', w.day_to >= " today "::date, 'created_at', " TS("w.created_at") ")"
 
-/* the one text cell of res as JSON (res cleared); CL_ENOENT without rows */
-static int json_cell(PGresult *res, json_t **out)
-{
-	int rc = 0;
-	*out = NULL;
-	if (PQntuples(res) == 0) {
-		rc = CL_ENOENT;
-		goto out;
-	}
-	*out = cl_json_ours(PQgetvalue(res, 0, 0));
-	if (!*out)
-		rc = CL_EFATAL;
-out:
-	PQclear(res);
-	return rc;
-}
-
 /* a double as a parameter (NULL when absent) */
 static const char *number_param(bool given, double v, char buf[40])
 {
@@ -110,7 +93,7 @@ int vac_db_watch_get(struct cl_pg *pg, const char *tenant, const char *user_id, 
 			    4, p);
 	if (rc < 0)
 		return rc;
-	return json_cell(res, row);
+	return cl_pg_json(res, row);
 }
 
 int vac_db_watch_list(struct cl_pg *pg, const char *tenant, const char *user_id,
@@ -126,7 +109,7 @@ int vac_db_watch_list(struct cl_pg *pg, const char *tenant, const char *user_id,
 			    4, p);
 	if (rc < 0)
 		return rc;
-	return json_cell(res, rows);
+	return cl_pg_json(res, rows);
 }
 
 int vac_db_watch_delete(struct cl_pg *pg, const char *tenant, const char *user_id,
@@ -163,7 +146,7 @@ int vac_db_watch_matches(struct cl_pg *pg, const char *watch_id, json_t **out)
 		1, p);
 	if (rc < 0)
 		return rc;
-	return json_cell(res, out);
+	return cl_pg_json(res, out);
 }
 
 int vac_db_watch_match_set(struct cl_pg *pg, const char *watch_id, const char *facility_id,
@@ -245,5 +228,5 @@ int vac_db_watch_candidates(struct cl_pg *pg, const char *tenant, const char *fa
 		4, p);
 	if (rc < 0)
 		return rc;
-	return json_cell(res, out);
+	return cl_pg_json(res, out);
 }

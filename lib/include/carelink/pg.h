@@ -44,6 +44,13 @@ int cl_pg_exec_bin(struct cl_pg *pg, PGresult **res, const char *sql, int nparam
 /* cl_pg_affected() - rows affected by the statement of res. */
 long cl_pg_affected(PGresult *res);
 
+struct json_t;
+/* cl_pg_json() - the first cell of the first row of res, JSON text that
+ * PostgreSQL built (json_build_object, json_agg), as a new reference in
+ * *out; res is cleared. Returns 0, CL_ENOENT (no row) or CL_EFATAL (not
+ * JSON). */
+int cl_pg_json(PGresult *res, struct json_t **out);
+
 enum cl_pg_tx_flags {
 	CL_PG_READ_COMMITTED = 0,
 	CL_PG_SERIALIZABLE = 1,
