@@ -35,6 +35,17 @@ char *cl_service_path(const struct cl_service *svc, const char *rel, char *out,
 	return out;
 }
 
+json_t *cl_service_json_file(const struct cl_service *svc, const char *rel)
+{
+	char path[1200];
+	cl_service_path(svc, rel, path, sizeof path);
+	json_error_t jerr;
+	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		cl_log_error("cannot read demo data", "path", path, "detail", jerr.text, NULL);
+	return root;
+}
+
 static const char *config_path(int argc, char **argv)
 {
 	for (int i = 1; i + 1 < argc; i++)

@@ -112,20 +112,16 @@ static int seed_body(struct cl_pg *pg, void *arg)
 
 int rec_seed_demo(struct rec_app *app)
 {
-	char path[1200];
-	cl_service_path(app->svc, "tools/demo/seed.json", path, sizeof path);
 	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		cl_log_error("cannot read demo seed", "path", path, "detail", jerr.text, NULL);
+	json_t *root = cl_service_json_file(app->svc, "tools/demo/seed.json");
+	if (!root)
 		return CL_EINVAL;
-	}
 	/* the file also seeds other services: only these keys are ours */
 	struct seed_tx s = {.schemas = app->svc->schemas};
 	if (json_unpack_ex(root, &jerr, 0, "{s:{s:s}, s:o}", "tenant", "id",
 			   &s.tenant_id, "spaces", &s.spaces) ||
 	    !json_is_array(s.spaces)) {
-		cl_log_error("demo seed lacks tenant.id or spaces", "path", path, NULL);
+		cl_log_error("demo seed lacks tenant.id or spaces", "detail", jerr.text, NULL);
 		json_decref(root);
 		return CL_EINVAL;
 	}

@@ -186,21 +186,10 @@ static int seed_body(struct cl_pg *pg, void *arg)
 	return 0;
 }
 
-static json_t *load(struct rec_app *app, const char *rel)
-{
-	char path[1200];
-	cl_service_path(app->svc, rel, path, sizeof path);
-	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		cl_log_error("cannot read demo data", "path", path, "detail", jerr.text, NULL);
-	return root;
-}
-
 int rec_seed_demo_posts(struct rec_app *app)
 {
-	json_t *seed = load(app, "tools/demo/seed.json");
-	json_t *posts = load(app, "tools/demo/posts.json");
+	json_t *seed = cl_service_json_file(app->svc, "tools/demo/seed.json");
+	json_t *posts = cl_service_json_file(app->svc, "tools/demo/posts.json");
 	int rc = CL_EINVAL;
 	struct seed_tx s = {.app = app};
 	if (!seed || !posts)

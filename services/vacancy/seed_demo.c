@@ -157,22 +157,11 @@ static int seed_body(struct cl_pg *pg, void *arg)
 	return 0;
 }
 
-static json_t *load(struct vac_app *app, const char *rel)
-{
-	char path[1200];
-	cl_service_path(app->svc, rel, path, sizeof path);
-	json_error_t jerr;
-	json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root)
-		cl_log_error("cannot read demo data", "path", path, "detail", jerr.text, NULL);
-	return root;
-}
-
 int vac_seed_demo(struct vac_app *app)
 {
-	json_t *seed = load(app, "tools/demo/seed.json");
-	json_t *facilities = load(app, "tools/demo/facilities.json");
-	json_t *vacancy = load(app, "tools/demo/vacancy.json");
+	json_t *seed = cl_service_json_file(app->svc, "tools/demo/seed.json");
+	json_t *facilities = cl_service_json_file(app->svc, "tools/demo/facilities.json");
+	json_t *vacancy = cl_service_json_file(app->svc, "tools/demo/vacancy.json");
 	struct seed s = {.app = app, .vacancy = vacancy};
 	int rc = CL_EINVAL;
 	json_error_t jerr;

@@ -64,6 +64,11 @@ void cl_service_close(struct cl_service *svc);
 char *cl_service_path(const struct cl_service *svc, const char *rel, char *out,
 		      size_t size);
 
+/* cl_service_json_file() - the JSON document of "<home>/<rel>" (duplicate
+ * keys refused), a new reference; NULL, logged, when it is missing or not
+ * JSON. For the demo data of tools/demo/. */
+json_t *cl_service_json_file(const struct cl_service *svc, const char *rel);
+
 /* cl_service_arg() - true when argv holds flag (e.g. "--seed-demo"). */
 bool cl_service_arg(int argc, char **argv, const char *flag);
 
