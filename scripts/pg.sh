@@ -19,7 +19,11 @@
 #   secrets/                  0700
 #   secrets/pg-superuser.pass password of the `postgres` superuser (0600)
 #   secrets/pg-<svc>.pass     password of role carelink_<svc> (0600)
-#   pg-<svc>.conninfo         libpq conninfo for service <svc> (0600)
+#   pg-<svc>.conninfo         libpq conninfo for service <svc> (0600): the
+#                             owner of its database
+#   secrets/pg-records_app.pass, pg-records-app.conninfo
+#                             the role carelink_records_app records runs as
+#                             (not the owner: row-level security applies)
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 
@@ -306,6 +310,28 @@ EOF
         die "could not create extension pg_trgm in $name"
     write_private "$VAR_DIR/pg-$svc.conninfo" \
         "host=127.0.0.1 port=$PORT dbname=$name user=$name password=$pw connect_timeout=5"
+    if [[ $svc == records ]]; then
+        ensure_app_role "$svc"
+    fi
+}
+
+# ensure_app_role SVC — the login role carelink_<svc>_app that the service
+# runs as: not the owner of its tables, so row-level security applies to it
+# (its privileges are granted by the service's migrations, run as the owner)
+ensure_app_role() {
+    local svc=$1 db=carelink_$1 name=carelink_$1_app pw
+    pw=$(ensure_secret "$SECRETS_DIR/pg-${svc}_app.pass")
+    psql_super postgres <<EOF || die "could not create role $name"
+\\set name '$name'
+\\set db '$db'
+\\set pw '$pw'
+SELECT format('CREATE ROLE %I LOGIN', :'name')
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'name') \\gexec
+SELECT format('ALTER ROLE %I WITH LOGIN NOSUPERUSER NOBYPASSRLS PASSWORD %L', :'name', :'pw') \\gexec
+SELECT format('GRANT CONNECT ON DATABASE %I TO %I', :'db', :'name') \\gexec
+EOF
+    write_private "$VAR_DIR/pg-$svc-app.conninfo" \
+        "host=127.0.0.1 port=$PORT dbname=$db user=$name password=$pw connect_timeout=5"
 }
 
 ensure_services() {

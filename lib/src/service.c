@@ -100,9 +100,18 @@ int cl_service_open(struct cl_service *svc, const char *name, int argc, char **a
 	snprintf(rel, sizeof rel, "services/%s/sql", name);
 	cl_service_path(svc, rel, sql_svc, sizeof sql_svc);
 	const char *dirs[] = {sql_lib, sql_svc, NULL};
-	struct cl_pg *pg = cl_pg_pool_get(&svc->pool);
-	rc = cl_pg_migrate(pg, dirs);
-	cl_pg_pool_put(&svc->pool, pg);
+	const char *owner = cl_cfg_get(&svc->cfg, "pg.migrate_conninfo", NULL);
+	if (owner && *owner) {
+		/* the schema's owner migrates; the service runs as another role */
+		struct cl_pg migrate;
+		cl_pg_open(&migrate, owner);
+		rc = cl_pg_migrate(&migrate, dirs);
+		cl_pg_close(&migrate);
+	} else {
+		struct cl_pg *pg = cl_pg_pool_get(&svc->pool);
+		rc = cl_pg_migrate(pg, dirs);
+		cl_pg_pool_put(&svc->pool, pg);
+	}
 	if (rc < 0)
 		return rc;
 	rc = cl_avro_registry_load(&svc->schemas,
