@@ -224,6 +224,10 @@ static void test_registry_lookup(void **state)
 		"carelink.vacancy.HoldReleased",
 		"carelink.vacancy.VacancyWatchMatched",
 		"carelink.vacancy.VacancyStale",
+		"carelink.records.PatientEntryAdded",
+		"carelink.records.CareTeamChanged",
+		"carelink.records.BreakGlassOpened",
+		"carelink.audit.AccessAudited",
 	};
 	struct cl_avro_schema_info info, again;
 	const size_t n = sizeof(names) / sizeof(names[0]);
