@@ -1,5 +1,6 @@
 /* routes.c - joins the modules' route tables into the one the server uses */
 #include "gateway.h"
+#include "patients.h"
 #include "routes.h"
 
 #include <carelink/util.h>
@@ -8,7 +9,7 @@
 static const struct cl_http_route *const tables[] = {
 	gw_routes_core,     gw_routes_auth,     gw_routes_admin,
 	gw_routes_people,   gw_routes_platform, gw_routes_workspace,
-	gw_routes_apps,     gw_routes_vacancy,
+	gw_routes_apps,     gw_routes_vacancy,  gw_routes_patients,
 };
 
 #define N_TABLES (sizeof tables / sizeof tables[0])
