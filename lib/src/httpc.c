@@ -99,7 +99,7 @@ int cl_httpc_request(const struct cl_httpc_req *rq, struct cl_httpc_resp *out)
 	out->body = cl_xcalloc(1, 1);
 	const char *method = rq->method ? rq->method : "GET";
 	const char *type = rq->content_type ? rq->content_type : "application/json";
-	char *id_line = NULL, *type_line = NULL;
+	char *id_line = NULL, *type_line = NULL, *xff_line = NULL;
 	struct curl_slist *h = NULL;
 	int rc = 0;
 	if (rq->identity && !(id_line = header_line(CL_IDENTITY_HEADER, rq->identity)))
@@ -108,9 +108,16 @@ int cl_httpc_request(const struct cl_httpc_req *rq, struct cl_httpc_resp *out)
 		free(id_line);
 		return CL_EINVAL;
 	}
+	if (rq->forwarded_for && !(xff_line = header_line("X-Forwarded-For", rq->forwarded_for))) {
+		free(id_line);
+		free(type_line);
+		return CL_EINVAL;
+	}
 	CURL *c = thread_handle();
 	if (id_line)
 		h = curl_slist_append(h, id_line);
+	if (xff_line)
+		h = curl_slist_append(h, xff_line);
 	if (rq->body) {
 		h = curl_slist_append(h, type_line);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, rq->body);
@@ -158,6 +165,7 @@ int cl_httpc_request(const struct cl_httpc_req *rq, struct cl_httpc_resp *out)
 	curl_slist_free_all(h);
 	free(id_line);
 	free(type_line);
+	free(xff_line);
 	return rc;
 }
 

@@ -1,6 +1,8 @@
-/* workspace_forward.c - one workspace, app or vacancy request passed on to
- * its service (records, vacancy) with the caller's signed identity, and the
- * service's answer passed back unchanged */
+/* workspace_forward.c - one workspace, app, vacancy or patient request
+ * passed on to its service (records, vacancy) with the caller's signed
+ * identity and address (X-Forwarded-For), and the service's answer passed
+ * back unchanged */
+#include "audit.h"
 #include "gateway.h"
 #include "workspace.h"
 
@@ -178,11 +180,15 @@ static enum MHD_Result forward(struct cl_http_req *req, const struct gw_user *u,
 	char *identity = gw_sign(app, u);
 	if (!identity)
 		return cl_http_fail(req, CL_EFATAL);
+	/* the client's address as the gateway saw it, for the service's audit */
+	char client[64];
+	const char *address = gw_client_address(req, client, sizeof client);
 	bool body = with_body(req, route);
 	struct cl_httpc_req rq = {
 		.method = req->method,
 		.url = url,
 		.identity = identity,
+		.forwarded_for = address && *address ? address : NULL,
 		.body = body ? req->body : NULL,
 		.body_len = body ? req->body_len : 0,
 		.content_type = body ? body_type(req, route) : NULL,

@@ -30,6 +30,8 @@ struct cl_httpc_req {
 	const char *method;        /* "GET", "POST", ...; NULL: "GET" */
 	const char *url;
 	const char *identity;      /* X-Carelink-Identity value, NULL: none */
+	const char *forwarded_for; /* X-Forwarded-For value (the client's
+				    * address a proxy saw), NULL: none */
 	const void *body;          /* NULL: no body; may hold any bytes */
 	size_t body_len;
 	const char *content_type;  /* of body; NULL: application/json */
