@@ -1,7 +1,8 @@
-/* consume.c - the consumer of carelink.posts, carelink.directory and
- * carelink.vacancy: decode an event, pick its planner and inbox by the
- * schema's full name, apply the plan; other types (VacancyChanged among
- * them) are ignored, undecodable messages go to the dead-letter topic */
+/* consume.c - the consumer of carelink.posts, carelink.directory,
+ * carelink.vacancy and carelink.records: decode an event, pick its planner
+ * and inbox by the schema's full name, apply the plan; other types
+ * (VacancyChanged among them) are ignored, undecodable messages go to the
+ * dead-letter topic */
 #include "notify.h"
 
 #include <stdio.h>
@@ -32,6 +33,9 @@ static const struct {
 	{NT_SCHEMA_HOLD_PLACED, nt_hold_placed_plan, NT_INBOX_VACANCY},
 	{NT_SCHEMA_HOLD_CONFIRMED, nt_hold_confirmed_plan, NT_INBOX_VACANCY},
 	{NT_SCHEMA_HOLD_RELEASED, nt_hold_released_plan, NT_INBOX_VACANCY},
+	{NT_SCHEMA_CARE_TEAM_CHANGED, nt_care_team_changed_plan, NT_INBOX_RECORDS},
+	{NT_SCHEMA_PATIENT_ENTRY_ADDED, nt_patient_entry_added_plan, NT_INBOX_RECORDS},
+	{NT_SCHEMA_BREAK_GLASS_OPENED, nt_break_glass_opened_plan, NT_INBOX_RECORDS},
 };
 
 /* the index of type's planner in nt_planners, or -1 */

@@ -15,7 +15,8 @@
 	" floor(extract(epoch FROM n.created_at) * 1000)::bigint"
 
 /* Who may see a row n (with sp, notify's copy of its space, and ap, the
- * copy of its app, joined by NT_FEED_FROM): $1 tenant, $2 user, $3
+ * copy of its app, joined by NT_FEED_FROM; a row about a patient only by
+ * a current member of the copy of the patient's team): $1 tenant, $2 user, $3
  * profession, $4 organisation of the reader, $5 "true" when the reader is
  * a tenant_admin (who reads every app). Empty identity fields never match a
  * list entry. */
@@ -41,7 +42,10 @@
 	"      OR (cardinality(ap.professions) = 0"                            \
 	"          AND cardinality(ap.organisations) = 0)"                     \
 	"      OR ($3 <> '' AND $3 = ANY (ap.professions))"                    \
-	"      OR ($4 <> '' AND $4 = ANY (ap.organisations)))"
+	"      OR ($4 <> '' AND $4 = ANY (ap.organisations)))"                 \
+	" AND (n.patient_id IS NULL OR EXISTS (SELECT 1 FROM patient_teams pt"  \
+	"      WHERE pt.tenant_id = n.tenant_id AND pt.patient_id = n.patient_id" \
+	"      AND $2 <> '' AND $2 = ANY (pt.members)))"
 
 int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 {
@@ -49,12 +53,12 @@ int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 	char *professions = nt_array_text(n->audience_professions);
 	char *organisations = nt_array_text(n->audience_organisations);
 	char *excluded = nt_array_text(n->exclude_users);
-	const char *p[18] = {
+	const char *p[19] = {
 		n->tenant_id, n->source_event_id, n->kind, n->title, n->body,
 		n->link, n->actor_id, n->actor_name,
 		n->audience_everyone ? "true" : "false",
 		users, professions, organisations, n->exclude_user, excluded,
-		n->subject_id, n->post_id, n->space_id, n->app_id,
+		n->subject_id, n->post_id, n->space_id, n->app_id, n->patient_id,
 	};
 	PGresult *res;
 	int rc = cl_pg_exec(
@@ -62,15 +66,15 @@ int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 		"INSERT INTO notifications (tenant_id, source_event_id, kind, title,"
 		" body, link, actor_id, actor_name, audience_everyone, audience_users,"
 		" audience_professions, audience_organisations, exclude_user,"
-		" exclude_users, subject_id, post_id, space_id, app_id)"
+		" exclude_users, subject_id, post_id, space_id, app_id, patient_id)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean,"
 		" ARRAY(SELECT json_array_elements_text($10::json)),"
 		" ARRAY(SELECT json_array_elements_text($11::json)),"
 		" ARRAY(SELECT json_array_elements_text($12::json)), $13,"
-		" ARRAY(SELECT json_array_elements_text($14::json)), $15, $16, $17, $18)"
+		" ARRAY(SELECT json_array_elements_text($14::json)), $15, $16, $17, $18, $19)"
 		" ON CONFLICT (source_event_id, kind) DO NOTHING"
 		" RETURNING id, floor(extract(epoch FROM created_at) * 1000)::bigint",
-		18, p);
+		19, p);
 	free(users);
 	free(professions);
 	free(organisations);

@@ -1,6 +1,6 @@
 /* main.c - carelink-notify: wiring of configuration, the consumer of
- * carelink.posts, carelink.directory and carelink.vacancy and the HTTP
- * routes */
+ * carelink.posts, carelink.directory, carelink.vacancy and carelink.records
+ * and the HTTP routes */
 #include "notify.h"
 
 static const struct cl_http_route nt_routes[] = {
@@ -10,7 +10,7 @@ static const struct cl_http_route nt_routes[] = {
 };
 
 static const char *const nt_topics[] = {NT_TOPIC_POSTS, NT_TOPIC_DIRECTORY,
-					       NT_TOPIC_VACANCY, NULL};
+					       NT_TOPIC_VACANCY, NT_TOPIC_RECORDS, NULL};
 
 int main(int argc, char **argv)
 {

@@ -18,6 +18,7 @@
 #define NT_TOPIC_POSTS "carelink.posts"
 #define NT_TOPIC_DIRECTORY "carelink.directory"
 #define NT_TOPIC_VACANCY "carelink.vacancy"
+#define NT_TOPIC_RECORDS "carelink.records"
 #define NT_TOPIC_NOTIFICATIONS "carelink.notifications"
 #define NT_SCHEMA_SPACE_CHANGED "carelink.posts.SpaceChanged"
 #define NT_SCHEMA_POST_CREATED "carelink.posts.PostCreated"
@@ -35,6 +36,9 @@
 #define NT_SCHEMA_HOLD_PLACED "carelink.vacancy.HoldPlaced"
 #define NT_SCHEMA_HOLD_CONFIRMED "carelink.vacancy.HoldConfirmed"
 #define NT_SCHEMA_HOLD_RELEASED "carelink.vacancy.HoldReleased"
+#define NT_SCHEMA_PATIENT_ENTRY_ADDED "carelink.records.PatientEntryAdded"
+#define NT_SCHEMA_CARE_TEAM_CHANGED "carelink.records.CareTeamChanged"
+#define NT_SCHEMA_BREAK_GLASS_OPENED "carelink.records.BreakGlassOpened"
 #define NT_SCHEMA_NOTIFICATION_CREATED "carelink.notifications.NotificationCreated"
 /* inbox consumer name for events of carelink.posts */
 #define NT_INBOX_POSTS "notify.posts"
@@ -42,6 +46,8 @@
 #define NT_INBOX_DIRECTORY "notify.directory"
 /* inbox consumer name for events of carelink.vacancy */
 #define NT_INBOX_VACANCY "notify.vacancy"
+/* inbox consumer name for events of carelink.records (patient files) */
+#define NT_INBOX_RECORDS "notify.records"
 /* the key of the event calendar app (its texts speak of events) */
 #define NT_APP_KEY_EVENTS "events"
 /* the role that reads every app of its tenant */
@@ -70,6 +76,12 @@
 #define NT_KIND_HOLD_PLACED "hold_placed"
 #define NT_KIND_HOLD_CONFIRMED "hold_confirmed"
 #define NT_KIND_HOLD_RELEASED "hold_released"
+#define NT_KIND_PATIENT_MESSAGE "patient_message"
+#define NT_KIND_PATIENT_INCIDENT "patient_incident"
+#define NT_KIND_BREAK_GLASS "break_glass"
+/* the categories of patient entries that notify tells about */
+#define NT_ENTRY_MESSAGE "message"
+#define NT_ENTRY_INCIDENT "incident"
 /* the symbol of HoldReleased's reason when the hold ran out */
 #define NT_RELEASE_EXPIRED "EXPIRED"
 
@@ -105,6 +117,13 @@ struct nt_notification {
 	const char *post_id;             /* the post of a post or comment subject */
 	const char *space_id;            /* NULL: not inside a space */
 	const char *app_id;              /* NULL: not about an app's record */
+	/* NULL: not about a patient; else shown only to the current members
+	 * of the patient's care team as notify copies it */
+	const char *patient_id;
+	/* the audience is the patient's whole team as notify copies it when
+	 * the plan is applied (but exclude_user); audience_users is filled
+	 * in then. A patient notice left with nobody to tell is not stored. */
+	bool audience_team;
 };
 
 void nt_notification_release(struct nt_notification *n);
@@ -129,6 +148,15 @@ struct nt_app_readers {
 	int64_t time;        /* event time, ms: an older event never overwrites */
 };
 
+/* A patient's care team as notify copies it (from CareTeamChanged and the
+ * team BreakGlassOpened names). Borrowed array. */
+struct nt_patient_team {
+	const char *tenant_id;
+	const char *patient_id;
+	const json_t *members;   /* user ids of the whole current team */
+	int64_t time;            /* event time, ms: an older event never overwrites */
+};
+
 /* What one event of carelink.posts, carelink.directory or carelink.vacancy
  * does, all in one transaction: claim its id in the inbox, update the copy
  * of its space or app, withdraw notifications, insert notifications (each
@@ -140,6 +168,7 @@ struct nt_plan {
 	const char *tenant_id;
 	struct nt_space space;         /* space_id NULL: no copy to update */
 	struct nt_app_readers app;     /* app_id NULL: no copy to update */
+	struct nt_patient_team team;   /* patient_id NULL: no copy to update */
 	const char *withdraw_id;       /* NULL, or the post/comment/record withdrawn */
 	struct nt_notification notices[NT_PLAN_NOTICES_MAX];
 	size_t n_notices;
@@ -190,6 +219,12 @@ int nt_hold_confirmed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
 			   size_t reason_size);
 int nt_hold_released_plan(const json_t *ev, struct nt_plan *plan, char *reason,
 			  size_t reason_size);
+int nt_care_team_changed_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			      size_t reason_size);
+int nt_patient_entry_added_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+				size_t reason_size);
+int nt_break_glass_opened_plan(const json_t *ev, struct nt_plan *plan, char *reason,
+			       size_t reason_size);
 
 /* plan.c - what the planners share (pure: no database) */
 
@@ -298,6 +333,32 @@ char *nt_link_vacancy_watch(const char *watch_id);
 char *nt_link_vacancy_facility(const char *facility_id);
 char *nt_link_vacancy_hold(const char *hold_id);
 
+/* patient_plan.c - what the planners of carelink.records events share
+ * (pure: no database). Their notifications name no patient and hold no
+ * text of an entry: the events carry ids, a category and times only. */
+
+/* nt_patient_plan_begin() - set the plan's event id and tenant from the
+ * event's event_id, tenant_id and time; *patient_id is the event's
+ * patient_id (borrowed). No copy of a space, app or team yet. Returns 0
+ * or CL_EINVAL with a reason. */
+int nt_patient_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
+			  const char **patient_id, char *reason, size_t reason_size);
+/* nt_patient_plan_team() - the plan updates notify's copy of patient_id's
+ * team to members (borrowed, an array of non-empty strings) at the
+ * event's time. */
+void nt_patient_plan_team(struct nt_plan *plan, const json_t *ev, const char *patient_id,
+			  const json_t *members);
+/* nt_patient_notice() - the next notice of plan about patient_id, with
+ * kind, subject and patient set and actor_id as actor (no name: the events
+ * carry none). */
+struct nt_notification *nt_patient_notice(struct nt_plan *plan, const char *kind,
+					  const char *subject_id, const char *patient_id,
+					  const char *actor_id);
+/* the patient pages' routes: "#/patients/<patient>/entries/<entry>",
+ * "#/patients/<patient>/access-history". The caller frees them. */
+char *nt_link_patient_entry(const char *patient_id, const char *entry_id);
+char *nt_link_patient_access(const char *patient_id);
+
 /* text.c - small text helpers */
 
 /* nt_text_printf() - a new string formatted like printf; the caller frees
@@ -337,7 +398,10 @@ int nt_parse_id(const char *s, int64_t *out);
  * its space yet, or the copy lets who read the space (so narrowing a
  * space's readers hides its earlier notifications at once); and the row is
  * about no app, or notify has no copy of its app, or the copy lets who read
- * the app, or who is a tenant_admin (who reads every app). */
+ * the app, or who is a tenant_admin (who reads every app); and the row is
+ * about no patient, or who is a current member of the patient's team as
+ * notify copies it (no copy: nobody; so leaving a team hides the
+ * notifications about the patient at once). */
 
 /* nt_db_notification_insert() - insert n unless a notification of the same
  * kind for n->source_event_id exists. Returns 1 and sets n->id and
@@ -368,6 +432,17 @@ int nt_db_notification_get(struct cl_pg *pg, const struct cl_identity *who,
  * Returns 0 or a cl_pg_exec() code. */
 int nt_db_space_upsert(struct cl_pg *pg, const struct nt_space *s);
 
+/* db_patient_team.c - notify's copy of the patients' care teams */
+
+/* nt_db_patient_team_upsert() - store t unless the copy holds a newer
+ * event time. Returns 0 or a cl_pg_exec() code. */
+int nt_db_patient_team_upsert(struct cl_pg *pg, const struct nt_patient_team *t);
+/* nt_db_patient_team_members() - *members (new reference) is the array of
+ * user ids of the copy of patient_id's team, empty when notify has no
+ * copy. Returns 0 or a cl_pg_exec() code. */
+int nt_db_patient_team_members(struct cl_pg *pg, const char *tenant_id,
+			       const char *patient_id, json_t **members);
+
 /* db_app.c - notify's copy of the apps' readers */
 
 /* nt_db_app_upsert() - store a unless the copy holds a newer event time.
@@ -385,7 +460,7 @@ int nt_plan_apply(struct nt_app *app, struct nt_plan *plan, char *reason,
 json_t *nt_notification_event(const struct nt_notification *n);
 
 /* consume.c - the handler of the consumer of carelink.posts,
- * carelink.directory and carelink.vacancy (cl_consume_fn; arg is the struct nt_app): decodes,
+ * carelink.directory, carelink.vacancy and carelink.records (cl_consume_fn; arg is the struct nt_app): decodes,
  * picks the planner and the inbox by the schema's full name (other types
  * are ignored), applies the plan. */
 int nt_events_consume(const rd_kafka_message_t *msg, void *arg, char *reason,

@@ -1,9 +1,10 @@
 /* plan_apply.c - one event's plan in one transaction: the inbox claim, the
- * space or app copy, withdrawals, the notifications and their NotificationCreated
- * events in the outbox; exactly once per event id */
+ * space, app or patient team copy, withdrawals, the notifications and their
+ * NotificationCreated events in the outbox; exactly once per event id */
 #include "notify.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "carelink/err.h"
 #include "carelink/log.h"
@@ -50,6 +51,29 @@ json_t *nt_notification_event(const struct nt_notification *n)
 	return ev;
 }
 
+/* n's audience from the copy of its patient's team (audience_team): the
+ * members but n's exclude_user */
+static int team_audience(struct cl_pg *pg, struct nt_notification *n)
+{
+	json_t *members, *users = json_array();
+	int rc = nt_db_patient_team_members(pg, n->tenant_id, n->patient_id, &members);
+	size_t i;
+	const json_t *v;
+	json_array_foreach(members, i, v)
+		if (!n->exclude_user || strcmp(json_string_value(v), n->exclude_user) != 0)
+			json_array_append(users, (json_t *)v);
+	nt_notice_users(n, users);
+	json_decref(users);
+	json_decref(members);
+	return rc;
+}
+
+/* a notice about a patient reaches named users only: none left, none stored */
+static bool patient_notice_empty(const struct nt_notification *n)
+{
+	return n->patient_id && json_array_size(n->audience_users) == 0;
+}
+
 static int plan_tx_run(struct cl_pg *pg, void *arg)
 {
 	struct plan_tx *t = arg;
@@ -70,6 +94,11 @@ static int plan_tx_run(struct cl_pg *pg, void *arg)
 		if (rc < 0)
 			return rc;
 	}
+	if (p->team.patient_id) {
+		rc = nt_db_patient_team_upsert(pg, &p->team);
+		if (rc < 0)
+			return rc;
+	}
 	if (p->withdraw_id) {
 		rc = nt_db_notification_withdraw(pg, p->tenant_id, p->withdraw_id);
 		if (rc < 0)
@@ -78,6 +107,13 @@ static int plan_tx_run(struct cl_pg *pg, void *arg)
 	}
 	for (size_t i = 0; i < p->n_notices; i++) {
 		struct nt_notification *n = &p->notices[i];
+		if (n->audience_team) {
+			rc = team_audience(pg, n);
+			if (rc < 0)
+				return rc;
+		}
+		if (patient_notice_empty(n))
+			continue;
 		rc = nt_db_notification_insert(pg, n);
 		if (rc < 0)
 			return rc;

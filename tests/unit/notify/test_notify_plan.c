@@ -29,6 +29,7 @@
 #include "../../../services/notify/db_notification.c"
 #include "../../../services/notify/db_space.c"
 #include "../../../services/notify/db_app.c"
+#include "../../../services/notify/db_patient_team.c"
 #include "../../../services/notify/plan_apply.c"
 
 #define TENANT "t-1"
