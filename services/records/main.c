@@ -11,7 +11,8 @@ static struct cl_http_route *routes_join(void)
 {
 	const struct cl_http_route *tables[] = {rec_routes_spaces, rec_routes_posts,
 						rec_routes_apps, rec_routes_imports,
-						rec_routes_events, rec_routes_patients};
+						rec_routes_events, rec_routes_patients,
+						rec_routes_entries};
 	const size_t n_tables = sizeof tables / sizeof tables[0];
 	size_t n = 0;
 	for (size_t i = 0; i < n_tables; i++)
