@@ -93,6 +93,6 @@ int rec_db_audit_rows(struct cl_pg *pg, long long after, int limit, PGresult **r
 			  "SELECT id::text, to_char(at AT TIME ZONE 'UTC',"
 			  " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), tenant_id, user_id, user_name,"
 			  " patient_id, entry_id, action, route, address, outcome, prev_hash, hash"
-			  " FROM patient_audit WHERE id > $1::bigint ORDER BY id LIMIT $2::int",
+			  " FROM patient_audit a WHERE a.id > $1::bigint ORDER BY a.id LIMIT $2::int",
 			  2, p);
 }
