@@ -47,7 +47,7 @@ ALTERATIONS = [
     ("address", "'203.0.113.66'"),
     ("outcome", "CASE WHEN outcome = 'ok' THEN 'denied' ELSE 'ok' END"),
     ("at", "at + interval '1 second'"),
-    ("prev_hash", "repeat('0', 64)"),
+    ("prev_hash", "md5(prev_hash) || md5(hash)"),  # unique, like the column
     ("hash", "repeat('f', 64)"),
 ]
 
@@ -107,6 +107,7 @@ def verify_broken(what, row_id):
     if int(m.group(1)) != int(row_id):
         return "verify-audit %s: names row %s, expected %s (%s)" % (what, m.group(1), row_id,
                                                                     out[-300:])
+    ct.log("verify-audit %s: %s" % (what, m.group(0)))
     return None
 
 

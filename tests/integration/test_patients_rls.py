@@ -82,8 +82,10 @@ def test():
     att_a = ph.upload_ok(tanaka, a["id"], w.png(), "image/png", "a.png")
     ph.add_entry(tanaka, a["id"], "visit_note", text="A " + ph.kana(8), attachments=[att_a["id"]])
     ph.add_entry(yamamoto, a["id"], "vitals", fields={"pulse": 66})
-    ph.add_entry(tanaka, a["id"], "message", text="A " + ph.kana(8),
-                 addressed_to=[ph.uid("yamamoto")])
+    m = ph.add_entry(tanaka, a["id"], "message", text="A " + ph.kana(8),
+                     addressed_to=[ph.uid("yamamoto")])
+    ph.expect(yamamoto.request("POST", ph.API + "/entries/%s/read" % m["id"], json_body={}),
+              204, "山本's read mark")
     stranger = ph.new_person(ph.unique("pt-rls"), "care_worker")
     b = ph.create_patient(stranger, ph.Distinct(), my_role="helper")
     att_b = ph.upload_ok(stranger, b["id"], w.png((1, 2, 3)), "image/png", "b.png")
@@ -118,6 +120,7 @@ def test():
         ct.check(a["id"] in everything[t] and b["id"] in everything[t],
                  "the superuser does not see both patients in %s" % t)
     for kind in ("app", "owner"):
+        mine_before = len(problems)
         for who, u, mine, other in (("山本 (team A only)", ph.uid("yamamoto"), a, b),
                                     ("B's creator (team B only)", stranger.user["id"], b, a)):
             got = visible(kind, u, tenant, checked)
@@ -149,6 +152,12 @@ def test():
         elif rc != 0:
             ct.log("%s, no setting: SELECT FROM patients fails: %s"
                    % (kind, err.strip().splitlines()[0] if err.strip() else rc))
+        if kind == "owner" and len(problems) > mine_before:
+            found = problems[mine_before:]
+            del problems[mine_before:]
+            problems.append("the owner role carelink_records is not bound by the policies "
+                            "(FORCE is set, but a policy of its own lets it see every row): "
+                            "%d findings, e.g. %s" % (len(found), "; ".join(found[:3])))
     if problems:
         ct.fail("%d row-level security problems:\n  %s" % (len(problems), "\n  ".join(problems)))
 
