@@ -12,6 +12,7 @@ struct create_tx {
 	const struct cl_identity *who;     /* borrowed */
 	const struct rec_entry_input *in;  /* borrowed, checked */
 	const struct rec_audit *audit;     /* borrowed */
+	const struct rec_entry_problem *problem; /* borrowed: refused input, or NULL */
 	struct rec_refusal refusal;
 	bool denied;
 	char id[CL_UUID_LEN + 1];
@@ -26,6 +27,13 @@ static int create_body(struct cl_pg *pg, void *arg)
 	json_decref(c->entry);
 	c->entry = NULL;
 	int rc = rec_patient_session(pg, c->who);
+	/* outsiders learn nothing, not even that their input was wrong */
+	if (rc == 0)
+		rc = rec_patient_access(pg, c->who, c->in->patient_id, NULL);
+	if (rc == CL_ENOENT)
+		c->denied = true;
+	if (rc == 0 && c->problem)
+		rc = rec_refuse(&c->refusal, 400, c->problem->code, c->problem->message);
 	if (rc == 0)
 		rc = rec_entry_write(pg, c->app, c->who, c->in, c->audit, &c->refusal, &c->denied,
 				     c->id);
@@ -45,16 +53,16 @@ enum MHD_Result rec_entry_create(struct cl_http_req *req)
 		return req->result;
 	struct rec_entry_input in = {.patient_id = patient_id};
 	struct rec_entry_problem p = {0};
-	if (!json_is_object(body) || !rec_entry_input_read(body, false, &in, &p)) {
-		json_decref(body);
-		if (!p.code)
-			return cl_http_error(req, 400, "invalid_body", "JSON オブジェクトを送ってください");
-		return cl_http_error(req, 400, p.code, p.message);
+	bool good = json_is_object(body) && rec_entry_input_read(body, false, &in, &p);
+	if (!good && !p.code) {
+		p.code = "invalid_body";
+		cl_strlcpy(p.message, "JSON オブジェクトを送ってください", sizeof p.message);
 	}
 	char addr[64];
 	struct rec_audit audit = rec_audit_of(req, patient_id, NULL, "write", "ok", addr,
 					      sizeof addr);
-	struct create_tx c = {.app = app, .who = &req->identity, .in = &in, .audit = &audit};
+	struct create_tx c = {.app = app, .who = &req->identity, .in = &in, .audit = &audit,
+				.problem = good ? NULL : &p};
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, create_body, &c);
 	cl_pg_pool_put(&app->svc->pool, pg);

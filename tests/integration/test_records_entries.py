@@ -122,6 +122,13 @@ def check_bad_entries(sato, ito, pid, other_entry_id, outsider):
     r = ph.add_entry_request(outsider, pid, "visit_note", None, "侵入 " + ph.kana(6))
     ct.check(r.status == 404 and r.body == unknown.body,
              "an outsider's entry: expected the unknown patient's 404, got %s" % r.describe())
+    # not even their input's faults are told
+    r = ph.add_entry_request(outsider, pid, "vitals", {"systolic": 999})
+    ct.check(r.status == 404 and r.body == unknown.body,
+             "an outsider's bad vitals: expected the unknown 404, got %s" % r.describe())
+    r = outsider.request("GET", ph.q(API + "/patients/%s/entries" % pid, limit="0"))
+    ct.check(r.status == 404 and r.error_code() == "patient_not_found",
+             "an outsider's bad query: %s" % r.describe())
     rows = [a for a in ph.audit_since(mark, ph.me(outsider)) if a["patient_id"] == pid]
     ct.check(any(a["action"] == "denied" and a["outcome"] == "denied" for a in rows),
              "the outsider's attempt is not audited as denied: %r" % rows)
@@ -185,6 +192,9 @@ def check_attachments(sato, ito, outsider, pid):
     r = ph.upload(outsider, pid, data, "image/png", "x.png")
     ct.check(r.status == 404 and r.body == unknown.body,
              "an outsider's upload: expected the unknown 404, got %s" % r.describe())
+    r = ph.upload(outsider, pid, b"not an image", "image/png", "x.png")
+    ct.check(r.status == 404 and r.body == unknown.body,
+             "an outsider's bad upload: expected the unknown 404, got %s" % r.describe())
 
     e = ph.add_entry(sato, pid, "adl", {"condition": "仙骨部に発赤"}, "写真を添付",
                      attachments=[a["id"]])
