@@ -11,11 +11,11 @@
 
 #include <carelink/http.h>
 
-/* The 404s for a path id that is not an id (the same codes records gives
- * for an id it does not show the caller). */
+/* The 404s for a path id that is not an id: the same answer, byte for byte,
+ * records gives for an id it does not show the caller. Every route of
+ * patient data (entries and their files too) answers patient_not_found, so
+ * that no answer tells an entry that exists from one that does not. */
 #define GW_PT_PATIENT_MISSING "patient_not_found", "利用者が見つかりません"
-#define GW_PT_ENTRY_MISSING "entry_not_found", "記録が見つかりません"
-#define GW_PT_ATTACHMENT_MISSING "attachment_not_found", "添付ファイルが見つかりません"
 #define GW_PT_TEMPLATE_MISSING "template_not_found", "テンプレートが見つかりません"
 
 /* patients_routes.c: the route table, joined in routes.c */

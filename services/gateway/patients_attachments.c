@@ -10,7 +10,7 @@ static const char *const upload_keys[] = {"filename", NULL};
 static const struct gw_ws_route upload = {"/v1/patients/:id/attachments", NULL, upload_keys,
 					  GW_PT_PATIENT_MISSING, GW_WS_BODY | GW_WS_FILE};
 static const struct gw_ws_route download = {"/v1/patient-attachments/:id", NULL, NULL,
-					    GW_PT_ATTACHMENT_MISSING, GW_WS_FILE};
+					    GW_PT_PATIENT_MISSING, GW_WS_FILE};
 
 enum MHD_Result gw_pt_attachment_upload(struct cl_http_req *req)
 {

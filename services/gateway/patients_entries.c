@@ -11,9 +11,9 @@ static const struct gw_ws_route entries_list = {"/v1/patients/:id/entries", NULL
 static const struct gw_ws_route entry_create = {"/v1/patients/:id/entries", NULL, NULL,
 						GW_PT_PATIENT_MISSING, GW_WS_BODY};
 static const struct gw_ws_route entry_get = {"/v1/entries/:id", NULL, NULL,
-					     GW_PT_ENTRY_MISSING, 0};
+					     GW_PT_PATIENT_MISSING, 0};
 static const struct gw_ws_route entry_read = {"/v1/entries/:id/read", NULL, NULL,
-					      GW_PT_ENTRY_MISSING, 0};
+					      GW_PT_PATIENT_MISSING, 0};
 static const struct gw_ws_route last_values = {"/v1/patients/:id/last-values", NULL, NULL,
 					       GW_PT_PATIENT_MISSING, 0};
 

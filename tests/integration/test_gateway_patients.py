@@ -6,9 +6,10 @@ itself must refuse never reaches records.
 
 * Before records: 401 without a session (and with an API token: patient
   routes are session only), 403 `csrf` on writes without the session's
-  X-CSRF-Token, 404 `patient_not_found` / `entry_not_found` /
-  `attachment_not_found` / `template_not_found` for a path id that is not
-  an id, 415 for a JSON route without JSON, 400 `invalid_query` for every
+  X-CSRF-Token, 404 `patient_not_found` (every route of patient data,
+  entries and files too, as records answers an id it does not show) /
+  `template_not_found` for a path id that is not an id, byte-identical to
+  records' own answer for an unknown id, 415 for a JSON route without JSON, 400 `invalid_query` for every
   known query key whose value is not UTF-8, 414 past the URL limit.
 * Against a stand-in records (a gateway of its own whose records.url is a
   small HTTP server here): every route arrives as /v1/<tail> with its
@@ -68,9 +69,9 @@ ROUTES = [
     ("POST", "/patients/{id}/attachments", b"%PDF-1.4\n%%EOF\n", "patient_not_found",
      ["filename"]),
     ("GET", "/patients/{id}/last-values", None, "patient_not_found", []),
-    ("GET", "/entries/{id}", None, "entry_not_found", []),
-    ("POST", "/entries/{id}/read", None, "entry_not_found", []),
-    ("GET", "/patient-attachments/{id}", None, "attachment_not_found", []),
+    ("GET", "/entries/{id}", None, "patient_not_found", []),
+    ("POST", "/entries/{id}/read", None, "patient_not_found", []),
+    ("GET", "/patient-attachments/{id}", None, "patient_not_found", []),
     ("GET", "/entry-templates", None, None, []),
     ("POST", "/entry-templates", {"name": "定時バイタル", "category": "vitals", "fields": {},
                                   "text": "", "shared": False}, None, []),
@@ -366,6 +367,21 @@ def check_reaches_records(tanaka, ito):
                      "patient_not_found")
     ct.log("ok: a patient registered through the gateway reads the same as from records; "
            "a non-member gets 404 patient_not_found")
+    # the gateway's 404 for an id that is not one is records' for an unknown id
+    n = 0
+    for method, path, body, missing, _ in ROUTES:
+        if not missing or isinstance(body, bytes):
+            continue
+        rec = direct("tanaka", method, fill(path, str(uuid.uuid4())), body)
+        if route_unknown(rec) or rec.status != 404:
+            continue  # e.g. break-glass refuses a care manager before looking
+        gw = send(tanaka, method, fill(path, "not-an-id"), body)
+        ct.check(gw.status == rec.status == 404 and gw.body == rec.body,
+                 "%s %s: the gateway's 404 for an id that is not one (%s) differs from "
+                 "records' for an unknown id (%s)" % (method, path, gw.describe(), rec.describe()))
+        n += 1
+    ct.log("ok: %d routes: the gateway's 404 for a malformed id is byte for byte records' "
+           "for an unknown one" % n)
     n = 0
     for path in ("/patients/%s/team" % pid, "/patients/%s/last-values" % pid,
                  "/patients/%s/entries?limit=5&x=1" % pid, "/entry-templates"):
@@ -381,7 +397,7 @@ def check_reaches_records(tanaka, ito):
         w.expect(send(tanaka, "POST", "/entries/%s/read" % e["id"], None), 204,
                  "POST /entries/{id}/read through the gateway")
         w.expect(ito.request("GET", API + "/entries/" + e["id"]), 404,
-                 "an entry read by a non-member", "entry_not_found")
+                 "an entry read by a non-member", "patient_not_found")
         n += 3
     if served("POST", "/patients/%s/attachments" % pid):
         data = w.pdf("carelink " + uuid.uuid4().hex)
@@ -397,7 +413,7 @@ def check_reaches_records(tanaka, ito):
         ct.check(d.headers.get("Content-Disposition"), "a patient's file has no "
                  "Content-Disposition")
         w.expect(ito.request("GET", API + "/patient-attachments/" + att["id"]), 404,
-                 "a patient's file downloaded by a non-member")
+                 "a patient's file downloaded by a non-member", "patient_not_found")
         n += 2
     if served("GET", "/patients/%s/access-history" % pid):
         h = w.expect(tanaka.request("GET", API + "/patients/%s/access-history" % pid), 200,
