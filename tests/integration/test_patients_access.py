@@ -16,7 +16,7 @@ table: one row per route and body), every outsider —
   own ids signed for another tenant straight to records —
 
 gets 404, byte for byte the answer to an id that does not exist, with no
-trace of the patient in body or headers, and every attempt on a patient
+trace of the patient in body or headers (nor on their live event stream), and every attempt on a patient
 adds a `denied` row to patient_audit (read as the superuser); 田中 sees
 those attempts in the access history. Search (GET /patients?q=) finds
 nothing for outsiders, their feeds hold nothing about the patient, the
@@ -112,10 +112,16 @@ class Fixture:
     pass
 
 
-def setup():
+def setup(streams):
+    """The patient and its file; streams gets the live streams of two
+    outsiders and of 山本, opened before the patient exists."""
     f = Fixture()
     f.tanaka = ph.login("tanaka")
     f.yamamoto = ph.login("yamamoto")
+    for name in ("ito", "suzuki", "yamamoto"):
+        st = ct.EventStream(ph.login(name))
+        streams.append((name, st))
+        st.wait_ready()
     f.d = ph.Distinct()
     f.word = ph.kana(10)
     f.marks = {}
@@ -324,6 +330,25 @@ def feeds(f, outsiders, problems):
             problems.append("outsider %s was notified about the patient: %r" % (name, bad))
 
 
+def live(f, streams, problems):
+    """What the live streams carried while the file was written (the
+    team's feeds have their notifications by now)."""
+    needles = traces(f) + all_ids(f)
+    for name, st in streams:
+        st.collect(1.0)
+        got = [e for e in st.seen if e.event == "notification" and
+               any(x in e.data for x in needles)]
+        if name == "yamamoto":  # the control: a member's stream has the message
+            if not any(f.p["id"] in e.data for e in got):
+                problems.append("山本's live stream did not carry the message: %r"
+                                % st.seen[-5:])
+            for e in got:
+                if any(x in e.data for x in f.d.needles()):
+                    problems.append("山本's live notification names the patient: %r" % e)
+        elif got:
+            problems.append("outsider %s's live stream carried the patient: %r" % (name, got))
+
+
 def history_shows(f, problems, user_ids):
     """The team sees the outsiders' attempts in the access history."""
     acc = ph.access_history(f.tanaka, f.p["id"])
@@ -483,7 +508,16 @@ def former_members(problems):
 
 
 def test():
-    f = setup()
+    streams = []
+    try:
+        run_all(streams)
+    finally:
+        for _, st in streams:
+            st.close()
+
+
+def run_all(streams):
+    f = setup(streams)
     insider_checks(f)
     problems = []
     colleague = ph.new_person(ph.unique("pt-colleague"), "care_manager",
@@ -510,6 +544,7 @@ def test():
         problems.append("the other tenant's part stopped: %s" % e)
     ct.log("other tenants: %d problems so far" % len(problems))
     feeds(f, outsiders, problems)
+    live(f, streams, problems)
     history_shows(f, problems, [colleague.user["id"], ph.uid("ito"), ph.uid("suzuki")])
     check_unchanged(f, problems)
     consent_required(f, problems)
