@@ -252,3 +252,27 @@ int rec_db_entry_attachment_get(struct cl_pg *pg, const struct cl_identity *who,
 	PQclear(res);
 	return 0;
 }
+
+int rec_db_entry_seed(struct cl_pg *pg, const struct cl_identity *who, const char *role,
+		      const char *id, const struct rec_entry_input *in, const char *fields_json,
+		      const char *addressed_json, long minutes_ago, bool *created)
+{
+	char ago[24];
+	snprintf(ago, sizeof ago, "%ld", minutes_ago);
+	const char *p[11] = {id,	  who->tenant, in->patient_id, in->category,
+			     fields_json, in->text ? in->text : "", who->user, who->name,
+			     role,	  addressed_json, ago};
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res,
+			    "INSERT INTO entries (id, tenant_id, patient_id, category, fields, text,"
+			    " author_id, author_name, author_role, addressed_to, created_at)"
+			    " VALUES ($1::uuid, $2, $3::uuid, $4, $5::jsonb, $6, $7, $8, $9,"
+			    " $10::jsonb, now() - make_interval(mins => $11::int))"
+			    " ON CONFLICT (id) DO NOTHING",
+			    11, p);
+	if (rc < 0)
+		return rc;
+	*created = cl_pg_affected(res) == 1;
+	PQclear(res);
+	return 0;
+}

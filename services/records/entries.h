@@ -101,6 +101,11 @@ enum MHD_Result rec_round_create(struct cl_http_req *req);    /* round_create.c 
 int rec_db_entry_insert(struct cl_pg *pg, const struct cl_identity *who, const char *role,
 			const struct rec_entry_input *in, const char *fields_json,
 			const char *addressed_json, char id[CL_UUID_LEN + 1]);
+/* rec_db_entry_seed() - a demo entry with a fixed id, minutes_ago in the
+ * past; *created false when the id exists (nothing changes). */
+int rec_db_entry_seed(struct cl_pg *pg, const struct cl_identity *who, const char *role,
+		      const char *id, const struct rec_entry_input *in, const char *fields_json,
+		      const char *addressed_json, long minutes_ago, bool *created);
 /* rec_db_entry_patient() - the patient of entry id (of who's tenant) into
  * patient_id; CL_ENOENT when unknown or hidden. */
 int rec_db_entry_patient(struct cl_pg *pg, const struct cl_identity *who, const char *id,

@@ -2,6 +2,7 @@
  * files; wiring only */
 #include "records.h"
 #include "patients.h"
+#include "entries.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
 			rc = rec_seed_demo_posts(&app);
 		if (rc == 0)
 			rc = rec_seed_demo_apps(&app);
+		if (rc == 0)
+			rc = rec_seed_demo_patients(&app);
 		goto out;
 	}
 	/* the people copy: its consumer thread has a connection of its own */
