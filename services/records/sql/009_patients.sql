@@ -5,8 +5,7 @@
 -- signed identity, with carelink.tenant_id) is a current member of the
 -- patient's team or holds an unexpired break-glass grant for it. The owner
 -- (who runs this migration and owns the SECURITY DEFINER functions below)
--- has a policy of its own that sees every row, so that those functions can
--- answer the membership question without the policies recursing.
+-- is bound the same way, except inside those functions (see owner_rule).
 
 CREATE TABLE patients (
 	id              uuid        PRIMARY KEY,
@@ -99,42 +98,69 @@ REVOKE DELETE, TRUNCATE ON patients, care_team_members, break_glass_grants
 	FROM carelink_records_app;
 REVOKE UPDATE ON break_glass_grants FROM carelink_records_app;
 
--- The membership test, as the owner (its own policy sees every row).
+-- The membership functions run as the owner. While one runs, it turns
+-- carelink.definer on (and back to what it was before it returns), so that
+-- owner_rule below lets it see every row: that is how it answers the
+-- membership question without the policies recursing. (PostgreSQL 15 does
+-- not let a non-superuser put a custom setting in a function's SET clause.)
+
 -- p: a patient id as text (audit rows hold any text); false for non-uuids.
 CREATE FUNCTION rec_patient_visible(p text) RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
 	u text := current_setting('carelink.user_id', true);
 	t text := current_setting('carelink.tenant_id', true);
+	was text := coalesce(current_setting('carelink.definer', true), '');
+	hit boolean;
 BEGIN
 	IF p IS NULL OR u IS NULL OR u = '' OR t IS NULL OR t = ''
 	   OR p !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN
 		RETURN false;
 	END IF;
-	RETURN EXISTS (SELECT 1 FROM care_team_members m WHERE m.patient_id = p::uuid
+	PERFORM set_config('carelink.definer', 'on', true);
+	hit := EXISTS (SELECT 1 FROM care_team_members m WHERE m.patient_id = p::uuid
 			AND m.tenant_id = t AND m.user_id = u AND m.left_at IS NULL)
 	    OR EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.patient_id = p::uuid
 			AND g.tenant_id = t AND g.user_id = u AND g.expires_at > now());
+	PERFORM set_config('carelink.definer', was, true);
+	RETURN hit;
 END
 $$;
 
 -- a patient of the caller's tenant exists (break-glass may name any)
 CREATE FUNCTION rec_patient_exists(p uuid) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-	SELECT EXISTS (SELECT 1 FROM patients WHERE id = p
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	was text := coalesce(current_setting('carelink.definer', true), '');
+	hit boolean;
+BEGIN
+	PERFORM set_config('carelink.definer', 'on', true);
+	hit := EXISTS (SELECT 1 FROM patients WHERE id = p
 		AND tenant_id = current_setting('carelink.tenant_id', true));
+	PERFORM set_config('carelink.definer', was, true);
+	RETURN hit;
+END
 $$;
 
 -- the caller created p and its team is still empty: the first member
 CREATE FUNCTION rec_patient_new_mine(p uuid) RETURNS boolean
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-	SELECT EXISTS (SELECT 1 FROM patients WHERE id = p
-		AND tenant_id = current_setting('carelink.tenant_id', true)
-		AND created_by = current_setting('carelink.user_id', true))
-	   AND NOT EXISTS (SELECT 1 FROM care_team_members WHERE patient_id = p);
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+	was text := coalesce(current_setting('carelink.definer', true), '');
+	hit boolean;
+BEGIN
+	PERFORM set_config('carelink.definer', 'on', true);
+	hit := EXISTS (SELECT 1 FROM patients WHERE id = p
+			AND tenant_id = current_setting('carelink.tenant_id', true)
+			AND created_by = current_setting('carelink.user_id', true))
+		AND NOT EXISTS (SELECT 1 FROM care_team_members WHERE patient_id = p);
+	PERFORM set_config('carelink.definer', was, true);
+	RETURN hit;
+END
 $$;
 
--- the head of the chain (id and hash of its last row; none when empty)
+-- the head of the chain (id and hash of its last row; none when empty);
+-- the owner reads the whole chain (owner_all)
 CREATE FUNCTION rec_patient_audit_head(OUT head_id bigint, OUT head_hash text)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
 	SELECT id, hash FROM patient_audit ORDER BY id DESC LIMIT 1;
@@ -154,14 +180,31 @@ ALTER TABLE break_glass_grants FORCE ROW LEVEL SECURITY;
 ALTER TABLE patient_audit ENABLE ROW LEVEL SECURITY;
 ALTER TABLE patient_audit FORCE ROW LEVEL SECURITY;
 
--- the owner (the role running this migration): every row, for the
--- SECURITY DEFINER functions above and carelink-records --verify-audit
+-- The owner (the role running this migration) is bound like the app role
+-- (FORCE): as a user set in carelink.user_id it sees that user's patients
+-- only. Inside the SECURITY DEFINER functions above (which turn
+-- carelink.definer on while they run) it sees every row. The app role has
+-- no such policy, so setting carelink.definer itself gives it nothing. The audit chain is the owner's to read whole (--verify-audit).
 DO $$
+DECLARE
+	definer constant text := 'current_setting(''carelink.definer'', true) = ''on''';
+	tenant constant text := 'tenant_id = current_setting(''carelink.tenant_id'', true)';
 BEGIN
-	EXECUTE format('CREATE POLICY owner_all ON patients TO %I USING (true) WITH CHECK (true)', current_user);
-	EXECUTE format('CREATE POLICY owner_all ON care_team_members TO %I USING (true) WITH CHECK (true)', current_user);
-	EXECUTE format('CREATE POLICY owner_all ON break_glass_grants TO %I USING (true) WITH CHECK (true)', current_user);
-	EXECUTE format('CREATE POLICY owner_all ON patient_audit TO %I USING (true) WITH CHECK (true)', current_user);
+	EXECUTE format('CREATE POLICY owner_rule ON patients TO %I'
+		' USING (CASE WHEN %s THEN true ELSE %s AND rec_patient_visible(id::text) END)'
+		' WITH CHECK (CASE WHEN %s THEN true ELSE %s AND rec_patient_visible(id::text) END)',
+		current_user, definer, tenant, definer, tenant);
+	EXECUTE format('CREATE POLICY owner_rule ON care_team_members TO %I'
+		' USING (CASE WHEN %s THEN true ELSE %s AND rec_patient_visible(patient_id::text) END)'
+		' WITH CHECK (CASE WHEN %s THEN true ELSE %s AND rec_patient_visible(patient_id::text) END)',
+		current_user, definer, tenant, definer, tenant);
+	EXECUTE format('CREATE POLICY owner_rule ON break_glass_grants TO %I'
+		' USING (CASE WHEN %s THEN true ELSE %s AND (user_id = current_setting(''carelink.user_id'', true)'
+		' OR rec_patient_visible(patient_id::text)) END)'
+		' WITH CHECK (CASE WHEN %s THEN true ELSE %s AND rec_patient_visible(patient_id::text) END)',
+		current_user, definer, tenant, definer, tenant);
+	EXECUTE format('CREATE POLICY owner_all ON patient_audit TO %I USING (true) WITH CHECK (true)',
+		current_user);
 END
 $$;
 
