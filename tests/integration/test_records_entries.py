@@ -350,6 +350,29 @@ def check_event(entry):
     ct.fail("no PatientEntryAdded for entry %s" % entry["id"])
 
 
+def check_row_security(pid, member, outsider):
+    """As the app role, a query without any WHERE on the patient still
+    returns only the rows of the caller's teams."""
+    sql = ("BEGIN; SELECT set_config('carelink.user_id', :'u', true),"
+           " set_config('carelink.tenant_id', :'t', true);"
+           " SELECT (SELECT count(*) FROM entries WHERE patient_id = :'p'),"
+           " (SELECT count(*) FROM entry_reads WHERE patient_id = :'p'),"
+           " (SELECT count(*) FROM entry_attachments WHERE patient_id = :'p'); COMMIT;")
+    tenant = ct.seed()["tenant"]["id"]
+    seen = ph.psql(sql, "app", u=ph.me(member), t=tenant, p=pid)[-1]
+    ct.check(all(int(n) > 0 for n in seen), "a member sees the rows as the app role: %r" % seen)
+    hidden = ph.psql(sql, "app", u=ph.me(outsider), t=tenant, p=pid)[-1]
+    ct.check_eq(hidden, ["0", "0", "0"], "rows an outsider sees as the app role")
+    rc, _, err = ph.psql_run(
+        "BEGIN; SELECT set_config('carelink.user_id', :'u', true),"
+        " set_config('carelink.tenant_id', :'t', true);"
+        " INSERT INTO entries (tenant_id, patient_id, category, text, author_id, author_name,"
+        " author_role) VALUES (:'t', :'p', 'visit_note', 'x', :'u', 'x', 'x'); COMMIT;",
+        "app", u=ph.me(outsider), t=tenant, p=pid)
+    ct.check(rc != 0 and "row-level security" in err,
+             "an outsider's INSERT as the app role: %s" % err.strip())
+
+
 def test():
     tanaka, sato, ito, yamamoto = (ph.login(n) for n in ("tanaka", "sato", "ito", "yamamoto"))
     d = ph.Distinct()
@@ -370,6 +393,7 @@ def test():
     check_read_marks(sato, ito, tanaka, yamamoto, written["message"]["id"])
     check_attachments(sato, ito, yamamoto, pid)
     check_last_values(sato, yamamoto, pid)
+    check_row_security(pid, ito, yamamoto)
     mark = ph.audit_mark()
     check_filter_and_paging(sato, pid)
     reads = [a for a in ph.audit_since(mark, ph.me(sato)) if a["action"] == "read"]
