@@ -38,27 +38,31 @@ bool rec_entry_input_read(const json_t *obj, bool with_patient, struct rec_entry
 	json_error_t jerr;
 	const char *patient_id = NULL, *category = NULL, *text = NULL, *corrects = NULL;
 	json_t *fields = NULL, *to = NULL, *attachments = NULL;
+	/* an optional member given as null is absent; the copy shares its
+	 * values with obj, so what is unpacked stays valid while obj lives */
+	json_t *o = json_copy((json_t *)obj);
+	const char *key;
+	json_t *value;
+	void *tmp;
+	json_object_foreach_safe(o, tmp, key, value)
+		if (json_is_null(value))
+			json_object_del(o, key);
 	int bad = with_patient
-		? json_unpack_ex((json_t *)obj, &jerr, JSON_STRICT,
+		? json_unpack_ex(o, &jerr, JSON_STRICT,
 				 "{s:s, s:s, s?o, s?s, s?o}", "patient_id", &patient_id,
 				 "category", &category, "fields", &fields, "text", &text,
 				 "addressed_to", &to)
-		: json_unpack_ex((json_t *)obj, &jerr, JSON_STRICT,
+		: json_unpack_ex(o, &jerr, JSON_STRICT,
 				 "{s:s, s?o, s?s, s?o, s?s, s?o}", "category", &category, "fields",
 				 &fields, "text", &text, "addressed_to", &to, "corrects",
 				 &corrects, "attachments", &attachments);
+	json_decref(o);
 	if (bad) {
 		p->code = "invalid_body";
 		snprintf(p->message, sizeof p->message, "記録の形式が正しくありません: %.100s",
 			 jerr.text);
 		return false;
 	}
-	if (json_is_null(fields))
-		fields = NULL;
-	if (json_is_null(to))
-		to = NULL;
-	if (json_is_null(attachments))
-		attachments = NULL;
 	if (!rec_entry_fields_check(category, fields, text, p))
 		return false;
 	if (to && json_array_size(to) > 0 && strcmp(category, "message"))

@@ -15,6 +15,13 @@ enum MHD_Result rec_template_create(struct cl_http_req *req)
 	json_t *fields = NULL;
 	int shared = 0;
 	enum MHD_Result r;
+	/* an optional member given as null is absent */
+	const char *key;
+	json_t *value;
+	void *tmp;
+	json_object_foreach_safe(body, tmp, key, value)
+		if (json_is_null(value))
+			json_object_del(body, key);
 	if (json_unpack_ex(body, &jerr, JSON_STRICT, "{s:s, s:s, s?o, s?s, s?b}", "name", &name,
 			   "category", &category, "fields", &fields, "text", &text, "shared",
 			   &shared)) {
@@ -26,8 +33,6 @@ enum MHD_Result rec_template_create(struct cl_http_req *req)
 		r = cl_http_error(req, 400, "invalid_name", "テンプレート名は 1 から 100 文字です");
 		goto out;
 	}
-	if (json_is_null(fields))
-		fields = NULL;
 	struct rec_entry_problem p = {0};
 	if (!rec_template_fields_check(category, fields, &p)) {
 		r = cl_http_error(req, 400, p.code, p.message);
