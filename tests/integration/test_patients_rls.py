@@ -50,16 +50,19 @@ def rls_flags():
     return {r[0]: (r[1] == "t", r[2] == "t") for r in rows}
 
 
-def visible(kind, user_id, tenant_id, tables):
+def visible(kind, user_id, tenant_id, tables, extra=None):
     """{table: set of patient ids} kind sees in one transaction with
     carelink.user_id = user_id (None: not set). A query that fails because
-    the setting is missing sees nothing (logged)."""
+    the setting is missing sees nothing (logged). extra: more settings
+    {name: value} for the transaction."""
     out = {t: set() for t in tables}
     for t, col in sorted(tables.items()):
         sql = ["BEGIN;"]
         if user_id is not None:
             sql.append("SELECT set_config('carelink.user_id', :'u', true)"
                        " || set_config('carelink.tenant_id', :'t', true) AS s \\gset")
+        for k, v in sorted((extra or {}).items()):
+            sql.append("SELECT set_config('%s', '%s', true) AS x \\gset" % (k, v))
         sql.append("SELECT '%s', %s::text FROM %s;" % (t, col, t))
         sql.append("COMMIT;")
         rc, rows, err = ph.psql_run("\n".join(sql), kind, u=user_id or "", t=tenant_id)
@@ -144,6 +147,15 @@ def test():
                 if a["id"] in ids or b["id"] in ids or (u is None and ids):
                     problems.append("%s with %s: %s returns %d patients' rows"
                                     % (kind, who, t, len(ids)))
+        if kind == "app":
+            # any other setting the policies may read gives the app role nothing
+            for extra in ({"carelink.definer": "on"}, {"carelink.roles": "privacy_officer"},
+                          {"carelink.roles": "tenant_admin,member"}):
+                got = visible(kind, ph.uid("ito"), tenant, checked, extra)
+                for t, ids in got.items():
+                    if a["id"] in ids or b["id"] in ids:
+                        problems.append("app as 伊藤 with %r: %s returns patient rows"
+                                        % (extra, t))
         # a statement outside any transaction: no setting at all
         rc, rows, err = ph.psql_run("SELECT count(*) FROM patients;", kind)
         if rc == 0 and rows != [["0"]]:
@@ -155,9 +167,11 @@ def test():
         if kind == "owner" and len(problems) > mine_before:
             found = problems[mine_before:]
             del problems[mine_before:]
-            problems.append("the owner role carelink_records is not bound by the policies "
-                            "(FORCE is set, but a policy of its own lets it see every row): "
-                            "%d findings, e.g. %s" % (len(found), "; ".join(found[:3])))
+            tables = sorted({t for t in checked for x in found if ": %s " % t in x})
+            problems.append("the owner role carelink_records is not bound by the policies of "
+                            "%s (a policy of its own lets it see other teams' rows): %d "
+                            "findings, e.g. %s" % (", ".join(tables), len(found),
+                                                   "; ".join(found[:3])))
     if problems:
         ct.fail("%d row-level security problems:\n  %s" % (len(problems), "\n  ".join(problems)))
 
