@@ -186,6 +186,9 @@ def check_attachments(sato, ito, outsider, pid):
     a = ph.upload_ok(sato, pid, data, "image/png", "褥瘡の写真.png")
     ct.check_eq(a.get("content_type"), "image/png", "type of the upload")
     ct.check_eq(a.get("size"), len(data), "size of the upload")
+    # the type is told by the bytes, not by what the browser declared
+    c = ph.upload_ok(sato, pid, data, "application/octet-stream", "写真.png")
+    ct.check_eq(c.get("content_type"), "image/png", "type of a PNG sent as octet-stream")
     r = ph.upload(sato, pid, b"just some text, not an image", "image/png", "x.png")
     w.expect(r, 415, "a text body as an image", "unsupported_type")
     unknown = ph.upload(outsider, str(uuid.uuid4()), data, "image/png", "x.png")
