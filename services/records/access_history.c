@@ -1,10 +1,11 @@
 /* access_history.c - GET /v1/patients/:id/access-history: who read or
  * wrote the file and who was refused, for its team and the tenant's
- * privacy officers; ?format=csv gives the same as UTF-8 CSV */
+ * privacy officers; ?format=csv gives the same as UTF-8 CSV (with a BOM) */
 #include "patient_parts.h"
 #include "imports.h"
 #include "carelink/err.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,11 +93,15 @@ enum MHD_Result rec_access_history(struct cl_http_req *req)
 	}
 	if (!format || strcmp(format, "csv"))
 		return cl_http_json(req, 200, h.out);
+	/* with a BOM, as the other exports: spreadsheet programs then read UTF-8 */
 	struct rec_text_buf b = {0};
+	rec_text_buf_adds(&b, "\xef\xbb\xbf");
 	history_csv(json_object_get(h.out, "accesses"), &b);
 	json_decref(h.out);
-	cl_http_set_header(req, "Content-Disposition",
-			   "attachment; filename=\"access-history.csv\"");
+	char disposition[96];
+	snprintf(disposition, sizeof disposition,
+		 "attachment; filename=\"access-history-%s.csv\"", h.id);
+	cl_http_set_header(req, "Content-Disposition", disposition);
 	enum MHD_Result r = cl_http_bytes(req, 200, "text/csv; charset=utf-8", b.data ? b.data : "",
 					  b.len);
 	rec_text_buf_release(&b);

@@ -229,7 +229,8 @@ def test():
     expect(r, 200, "csv history")
     ct.check("attachment" in (r.headers.get("Content-Disposition") or ""),
              "Content-Disposition of the CSV")
-    rows = list(csv.reader(io.StringIO(r.body.decode("utf-8"))))
+    ct.check(r.body.startswith(b"\xef\xbb\xbf"), "the CSV starts with a BOM")
+    rows = list(csv.reader(io.StringIO(r.body.decode("utf-8-sig"))))
     ct.check_eq(rows[0][:4], ["at", "user_id", "user_name", "action"], "CSV header")
     ct.check(len(rows) > 10, "CSV rows")
     off = expect(call("kato", "GET", "/v1/patients/%s/access-history" % pid,
