@@ -113,13 +113,14 @@ def tenant_admin():
     return _admin
 
 
-def new_person(label, profession="care_worker", org=None):
+def new_person(label, profession="care_worker", org=None, roles=None):
     """A fresh person of the demo tenant (organisation org, default the
-    care provider), invited by 鈴木 and joined through the API: their
-    logged-in Session; .user["id"] is their id."""
+    care provider; roles, default member), invited by 鈴木 and joined
+    through the API (two-factor enrolled when required): their logged-in
+    Session; .user["id"] is their id."""
     import admin_helpers
     org = org or w.seed_org("care_provider")
-    s = admin_helpers.new_user(tenant_admin(), org, label, profession=profession)
+    s = admin_helpers.new_user(tenant_admin(), org, label, roles=roles, profession=profession)
     if not s.user or not s.user.get("id"):
         s.user = s.get_json(API + "/me", "me")["user"]
     s.name = label

@@ -18,7 +18,8 @@ table: one row per route and body), every outsider —
 gets 404, byte for byte the answer to an id that does not exist, with no
 trace of the patient in body or headers (nor on their live event stream), and every attempt on a patient
 adds a `denied` row to patient_audit (read as the superuser); 田中 sees
-those attempts in the access history. Search (GET /patients?q=) finds
+those attempts in the access history, and so does a privacy officer of the
+tenant, who gets 404 on every other route. Search (GET /patients?q=) finds
 nothing for outsiders, their feeds hold nothing about the patient, the
 insiders' notifications name no patient, and nothing the refused writes
 asked for happened.
@@ -362,6 +363,24 @@ def history_shows(f, problems, user_ids):
         problems.append("the CSV access history: %s" % r.describe())
 
 
+def privacy_officer(f, problems):
+    """A privacy officer of the tenant (no team) reads the access history,
+    as JSON and CSV, and nothing else of the file."""
+    po = ph.new_person(ph.unique("pt-privacy"), "city_official",
+                       org=w.seed_org("city_hall"), roles=["member", "privacy_officer"])
+    acc = ph.access_history(po, f.p["id"])
+    if not any(a.get("action") == "denied" for a in acc):
+        problems.append("the privacy officer's access history lacks the denied attempts: %r"
+                        % acc[:3])
+    r = po.request("GET", API + "/patients/%s/access-history?format=csv" % f.p["id"])
+    if r.status != 200 or "csv" not in (r.headers.get("Content-Type") or ""):
+        problems.append("the privacy officer's CSV access history: %s" % r.describe())
+    rows = [row for row in ROWS if "access-history" not in row[1]]
+    matrix("privacy officer", po.user["id"], lambda m, p, b: send(po, m, p, b, f.png), f,
+           problems, rows)
+    check_search(f, problems, "privacy officer", po)
+
+
 def consent_required(f, problems):
     d = ph.Distinct()
     p = ph.create_patient(f.tanaka, d, consent=False)
@@ -548,6 +567,7 @@ def run_all(streams):
     history_shows(f, problems, [colleague.user["id"], ph.uid("ito"), ph.uid("suzuki")])
     check_unchanged(f, problems)
     consent_required(f, problems)
+    privacy_officer(f, problems)
     try:
         former_members(problems)
     except ct.TestFailure as e:
