@@ -153,10 +153,13 @@ def check_corrections(sato, tanaka, pid):
     rows = ph.psql("SELECT count(*) FROM entries WHERE id IN (:'a', :'b', :'c');", "super",
                    a=v1["id"], b=v2["id"], c=v3["id"])
     ct.check_eq(rows[0][0], "3", "three rows for the chain")
-    # the table refuses changes in place, even to its owner
-    rc, _, err = ph.psql_run("UPDATE entries SET text = 'x' WHERE id = :'a';", "owner",
-                             a=v1["id"])
-    ct.check(rc != 0, "UPDATE of an entry by the owner was not refused")
+    # the table refuses changes in place, even to the superuser (whom
+    # row-level security does not bind)
+    for sql in ("UPDATE entries SET text = 'x' WHERE id = :'a';",
+                "DELETE FROM entries WHERE id = :'a';"):
+        rc, _, err = ph.psql_run(sql, "super", a=v1["id"])
+        ct.check(rc != 0 and "never changed in place" in err,
+                 "%s of an entry by the superuser was not refused: %s" % (sql.split()[0], err))
     return v3
 
 

@@ -89,12 +89,21 @@ ALTER TABLE entry_attachments FORCE ROW LEVEL SECURITY;
 ALTER TABLE entry_reads ENABLE ROW LEVEL SECURITY;
 ALTER TABLE entry_reads FORCE ROW LEVEL SECURITY;
 
--- the owner (the role running this migration): every row
+-- The owner (the role running this migration) is bound like the app role
+-- (FORCE, as in 009): as a user set in carelink.user_id it sees that
+-- user's patients' rows only. No membership function reads these tables,
+-- so the owner has no carelink.definer exception here.
 DO $$
+DECLARE
+	visible constant text := 'tenant_id = current_setting(''carelink.tenant_id'', true)'
+		' AND rec_patient_visible(patient_id::text)';
 BEGIN
-	EXECUTE format('CREATE POLICY owner_all ON entries TO %I USING (true) WITH CHECK (true)', current_user);
-	EXECUTE format('CREATE POLICY owner_all ON entry_attachments TO %I USING (true) WITH CHECK (true)', current_user);
-	EXECUTE format('CREATE POLICY owner_all ON entry_reads TO %I USING (true) WITH CHECK (true)', current_user);
+	EXECUTE format('CREATE POLICY owner_rule ON entries TO %I USING (%s) WITH CHECK (%s)',
+		current_user, visible, visible);
+	EXECUTE format('CREATE POLICY owner_rule ON entry_attachments TO %I USING (%s) WITH CHECK (%s)',
+		current_user, visible, visible);
+	EXECUTE format('CREATE POLICY owner_rule ON entry_reads TO %I USING (%s) WITH CHECK (%s)',
+		current_user, visible, visible);
 END
 $$;
 
