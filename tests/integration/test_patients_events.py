@@ -18,9 +18,11 @@ carelink.records and carelink.audit are read whole with kcat:
   denied attempt;
 * no name, kana, address, contact, note text or reason appears in any
   message of either topic: not in the decoded fields, not in the raw bytes
-  of key, value or headers.
+  of key, value or headers; nor in any message of the other topics (the
+  notifications notify made for the team among them).
 """
 
+import json
 import os
 import sys
 import time
@@ -29,8 +31,13 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carelink_test as ct  # noqa: E402
 import patient_helpers as ph  # noqa: E402
+import workspace_helpers as w  # noqa: E402
 
 API = ph.API
+# every other topic of the embedded broker, searched raw as well
+OTHER_TOPICS = ["carelink.identity", "carelink.posts", "carelink.directory",
+                "carelink.vacancy", "carelink.alerts", "carelink.alerts.cap",
+                "carelink.notifications", "carelink.analytics", "carelink.deadletter"]
 
 
 def wait_for(topic, names, pred, what, timeout=25):
@@ -59,6 +66,7 @@ def leaks_in(evs, needles):
 
 def test():
     tanaka, yamamoto, sato = ph.login("tanaka"), ph.login("yamamoto"), ph.login("sato")
+    ymark, tmark = w.feed_mark(yamamoto), w.feed_mark(tanaka)
     d = ph.Distinct()
     p = ph.create_patient(tanaka, d)
     pid = p["id"]
@@ -181,6 +189,20 @@ def test():
                     problems.append("%s: %r in the decoded %s %r" % (topic, n, name, x))
     ct.log("%d messages on carelink.records, %d on carelink.audit searched for %d strings"
            % (len(evs), len(aevs), len(needles)))
+
+    # notify has told the team (its notifications are on their topic by
+    # now); no other topic holds anything of the person either
+    w.wait_feed(yamamoto, ymark, lambda n: n.get("kind") == "patient_message" and
+                pid in json.dumps(n), "patient_message to 山本")
+    w.wait_feed(tanaka, tmark, lambda n: n.get("kind") == "break_glass" and
+                pid in json.dumps(n), "break_glass to 田中")
+    total = 0
+    for topic in OTHER_TOPICS:
+        msgs = [(m, None, None) for m in ct.consume(topic)]
+        total += len(msgs)
+        for m, n in leaks_in(msgs, needles):
+            problems.append("%s: %r appears in %s" % (topic, n, m))
+    ct.log("%d messages on the other topics searched" % total)
     if problems:
         ct.fail("%d event problems:\n  %s" % (len(problems), "\n  ".join(problems)))
 
