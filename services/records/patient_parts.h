@@ -80,6 +80,10 @@ extern const char rec_audit_genesis[REC_AUDIT_HASH_HEX + 1];
  * (patient_session.c). */
 int rec_patient_enter(struct cl_pg *pg, const struct cl_identity *who, const char *patient_id,
 		      char role[REC_PATIENT_ROLE_MAX]);
+/* rec_audit_refused() - the audit row (outcome refused) of an attempt by
+ * someone who may see the patient but not do this, in a transaction of its
+ * own (audit_refused.c). */
+void rec_audit_refused(struct cl_http_req *req, const char *patient_id, const char *action);
 /* rec_patient_is_member() - role names a team membership (not break-glass) */
 bool rec_patient_is_member(const char *role);
 

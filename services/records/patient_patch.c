@@ -52,6 +52,8 @@ enum MHD_Result rec_patient_patch(struct cl_http_req *req)
 		return rec_patient_denied(req, id, NULL);
 	if (rc < 0) {
 		json_decref(p.out);
+		if (p.refusal.status == 403)
+			rec_audit_refused(req, id, "write");
 		return rec_refusal_send(req, &p.refusal, rc, "patient_not_found",
 					"利用者が見つかりません");
 	}

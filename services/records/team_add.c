@@ -79,6 +79,8 @@ enum MHD_Result rec_team_add(struct cl_http_req *req)
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, add_body, &t);
 	cl_pg_pool_put(&app->svc->pool, pg);
+	if (rc < 0 && t.refusal.status == 403)
+		rec_audit_refused(req, id, "team");
 	if (rc == CL_ENOENT)
 		r = rec_patient_denied(req, id, NULL);
 	else if (rc < 0)

@@ -61,6 +61,8 @@ enum MHD_Result rec_team_remove(struct cl_http_req *req)
 	cl_pg_pool_put(&app->svc->pool, pg);
 	if (rc == CL_ENOENT && !t.refusal.status)
 		return rec_patient_denied(req, t.id, NULL);
+	if (rc < 0 && t.refusal.status == 403)
+		rec_audit_refused(req, t.id, "team");
 	if (rc < 0)
 		return rec_refusal_send(req, &t.refusal, rc, "patient_not_found",
 					"利用者が見つかりません");

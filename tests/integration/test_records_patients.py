@@ -179,6 +179,8 @@ def test():
            201, "the doctor invites the helper")
     expect(call("ito", "DELETE", "/v1/patients/%s/team/%s" % (pid, sato)), 403,
            "a helper removes the doctor", "forbidden")
+    ct.check(["team", "refused", ito, "DELETE /v1/patients/:id/team/:user_id", "127.0.0.1"]
+             in audit_rows(pid), "the refused removal audited: %r" % audit_rows(pid)[-3:])
     expect(call("ito", "DELETE", "/v1/patients/%s/team/%s" % (pid, ito)), 204, "ito leaves")
     expect(call("ito", "GET", "/v1/patients/" + pid), 404, "after leaving", "patient_not_found")
     expect(call("tanaka", "DELETE", "/v1/patients/%s/team/%s" % (pid, sato)), 204,
@@ -208,6 +210,8 @@ def test():
     ct.check_eq(got["patient"]["my_role"], "break_glass", "my_role with a grant")
     expect(call("nakamura", "PATCH", "/v1/patients/" + pid, {"address": "x"}), 403,
            "a break-glass holder changes the profile", "forbidden")
+    ct.check(["write", "refused", user_id("nakamura"), "PATCH /v1/patients/:id", "127.0.0.1"]
+             in audit_rows(pid), "the refused change audited")
     listed = expect(call("nakamura", "GET", "/v1/patients"), 200, "break-glass list")
     ct.check(pid in [x["id"] for x in listed["patients"]], "the grant lists the patient")
     # the owner is bound by the policies too: outside records' membership
