@@ -6,13 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* the entries' table may not be linked in (yet): look it up weakly */
-#pragma weak rec_routes_entries
-
 /* the pattern of table that req's method and path match, or NULL */
 static const char *pattern_in(const struct cl_http_route *table, const struct cl_http_req *req)
 {
-	for (const struct cl_http_route *r = table; r && r->method; r++) {
+	for (const struct cl_http_route *r = table; r->method; r++) {
 		if (strcmp(r->method, req->method))
 			continue;
 		char *params[CL_HTTP_MAX_PARAMS];
@@ -33,7 +30,7 @@ struct rec_audit rec_audit_of(struct cl_http_req *req, const char *patient_id,
 	/* the route's text lives until this thread's next call */
 	static _Thread_local char route[256];
 	const char *pattern = pattern_in(rec_routes_patients, req);
-	if (!pattern && rec_routes_entries)
+	if (!pattern)
 		pattern = pattern_in(rec_routes_entries, req);
 	snprintf(route, sizeof route, "%s %s", req->method, pattern ? pattern : req->path);
 	cl_http_client_address(req, addr, addr_size);

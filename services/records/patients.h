@@ -55,7 +55,8 @@ int rec_audit_add(struct cl_pg *pg, const struct cl_avro_registry *schemas,
 
 /* rec_audit_of() - a rec_audit for req (who, route from its method and
  * route pattern, address) with the given action and outcome; strings
- * borrowed from req and the arguments; addr is the caller's buffer (>= 64). */
+ * borrowed from req and the arguments; addr is the caller's buffer (>= 64);
+ * the route's text is the thread's own, kept until its next call. */
 struct rec_audit rec_audit_of(struct cl_http_req *req, const char *patient_id,
 			      const char *entry_id, const char *action, const char *outcome,
 			      char *addr, size_t addr_size);
