@@ -24,6 +24,7 @@ import { renderAppPage } from './appview.js';
 import { renderRecordPage } from './apprecord.js';
 import { renderFacilities } from './facilities.js';
 import { renderVacancy, mayReadVacancies } from './vacancy.js';
+import { renderPatients } from './patients.js';
 
 // Pages besides home, and the roles that may open them (null: everyone).
 const PAGES = {
@@ -38,6 +39,7 @@ const PAGES = {
   'app-record': { render: renderRecordPage, roles: null },
   facilities: { render: renderFacilities, roles: null },
   vacancy: { render: renderVacancy, roles: null },
+  patients: { render: renderPatients, roles: null },
 };
 
 const app = { view: 'boot', enrolling: false, ctx: { alive: false } };
@@ -70,6 +72,15 @@ function parseRoute() {
   if (m) return { name: 'facilities', facilityId: m[1] ? decodeURIComponent(m[1]) : null, params: new URLSearchParams(m[2] || '') };
   m = hash.match(/^#\/vacancy(?:\/(search|watches|holds|facilities)(?:\/([^/?#]+))?)?\/?(?:\?(.*))?$/);
   if (m) return { name: 'vacancy', sub: m[1] || '', id: m[2] ? decodeURIComponent(m[2]) : null, params: new URLSearchParams(m[3] || '') };
+  m = hash.match(/^#\/patients\/?(?:\?(.*))?$/);
+  if (m) return { name: 'patients', sub: '', params: new URLSearchParams(m[1] || '') };
+  m = hash.match(/^#\/patients\/([^/?#]+)(?:\/(entries)\/([^/?#]+)|\/(break-glass|access-history))?\/?$/);
+  if (m) {
+    return {
+      name: 'patients', sub: m[4] || 'file', id: decodeURIComponent(m[1]), entryId: m[3] ? decodeURIComponent(m[3]) : null,
+    };
+  }
+  if (/^#\/rounds\/?$/.test(hash)) return { name: 'patients', sub: 'rounds' };
   m = hash.match(/^#\/(profile|tenant|tokens|audit)\/?$/);
   if (m) return { name: m[1] };
   return { name: 'home' };

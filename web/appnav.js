@@ -1,6 +1,6 @@
 // The list of apps on the right of the home page (below the spaces):
 // the apps the person may read, built-ins first; a click opens the app;
-// then the facility directory and the vacancy pages.
+// then the facility directory, the patient files and the vacancy pages.
 
 import { $, h, setMessage } from './dom.js';
 import { t } from './i18n.js';
@@ -25,6 +25,8 @@ export async function loadAppNav() {
       a.record_count != null ? h('span', { class: 'muted small' }, t('apps.count', { n: a.record_count })) : null))));
     list.append(h('li', {}, h('a', { class: 'nav-item app-item', href: '#/facilities', testid: 'directory-link' },
       h('span', { class: 'nav-name' }, t('facilities.directory')))));
+    list.append(h('li', {}, h('a', { class: 'nav-item app-item', href: '#/patients', testid: 'patients-link' },
+      h('span', { class: 'nav-name' }, t('pt.title')))));
     if (mayReadVacancies(session.user)) {
       list.append(h('li', {}, h('a', { class: 'nav-item app-item', href: '#/vacancy', testid: 'vacancy-link' },
         h('span', { class: 'nav-name' }, t('vacancy.title')))));

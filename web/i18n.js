@@ -3,7 +3,8 @@
 // The user's choice is kept in their profile; this browser remembers the
 // last one only to show the login screen in it. The apps' texts (apps,
 // directory, event calendar) live in lang-apps-ja.js / lang-apps-en.js, the
-// vacancy pages' in lang-vacancy-ja.js / lang-vacancy-en.js.
+// vacancy pages' in lang-vacancy-ja.js / lang-vacancy-en.js, the patient
+// files' in lang-patients-ja.js / lang-patients-en.js.
 
 import ja from './lang-ja.js';
 import en from './lang-en.js';
@@ -11,8 +12,13 @@ import appsJa from './lang-apps-ja.js';
 import appsEn from './lang-apps-en.js';
 import vacancyJa from './lang-vacancy-ja.js';
 import vacancyEn from './lang-vacancy-en.js';
+import patientsJa from './lang-patients-ja.js';
+import patientsEn from './lang-patients-en.js';
 
-const DICTS = { ja: { ...ja, ...appsJa, ...vacancyJa }, en: { ...en, ...appsEn, ...vacancyEn } };
+const DICTS = {
+  ja: { ...ja, ...appsJa, ...vacancyJa, ...patientsJa },
+  en: { ...en, ...appsEn, ...vacancyEn, ...patientsEn },
+};
 export const LANGUAGES = ['ja', 'en'];
 const HINT_KEY = 'carelink.lang';
 const TZ = 'Asia/Tokyo';
