@@ -180,7 +180,7 @@ export default {
   'pt.access.csv': 'CSV をダウンロード',
   'pt.access.none': '記録はありません。',
   'pt.access.at': '日時',
-  'pt.access.user': '利用者（職員）',
+  'pt.access.user': '職員',
   'pt.access.action': '操作',
   'pt.access.route': '経路',
   'pt.access.entry': '記録',

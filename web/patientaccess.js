@@ -77,7 +77,7 @@ export async function renderAccessHistory(root, route, ctx) {
     h('td', { class: 'small' }, a.entry_id ? h('a', { href: `#/patients/${enc(route.id)}/entries/${enc(a.entry_id)}` }, t('pt.access.entry')) : ''),
     h('td', { class: 'small' }, a.address || ''),
     h('td', { testid: 'access-outcome' }, h('span', { class: `tag${a.outcome === 'ok' ? '' : ' tag-off'}` }, outcomeLabel(a.outcome)))));
-  box.replaceChildren(
+  box.replaceChildren(...[
     h('nav', { class: 'page-links' },
       patient ? h('a', { href: `#/patients/${enc(route.id)}`, testid: 'access-back' }, t('pt.access.back', { name: patient.name })) : null,
       h('a', { href: '#/patients' }, t('pt.backToList'))),
@@ -90,6 +90,7 @@ export async function renderAccessHistory(root, route, ctx) {
     h('div', { class: 'table-wrap' }, h('table', { class: 'data-table', testid: 'access-table', dataset: { count: String(accesses.length) } },
       h('thead', {}, h('tr', {}, ...['at', 'user', 'action', 'route', 'entry', 'address', 'outcome'].map((c) => h('th', { scope: 'col' }, t(`pt.access.${c}`))))),
       h('tbody', {}, ...rows))),
-    accesses.length ? null : h('p', { class: 'muted' }, t('pt.access.none')));
+    accesses.length ? null : h('p', { class: 'muted' }, t('pt.access.none')),
+  ].filter(Boolean));
   box.dataset.state = 'loaded';
 }

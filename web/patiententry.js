@@ -264,16 +264,18 @@ export function entryForm(ctx, patient, team, last, onSaved) {
     const tplName = h('input', { type: 'text', maxlength: 100, testid: 'tpl-name', autocomplete: 'off' });
     const tplShared = h('input', { type: 'checkbox', testid: 'tpl-shared' });
     const tplErr = errorLine('tpl-error');
+    const tplOk = h('p', { class: 'muted small', role: 'status', testid: 'tpl-saved', hidden: true }, t('pt.tpl.saved'));
     const tplSave = h('button', { type: 'button', class: 'secondary small-btn', testid: 'tpl-save' }, t('pt.tpl.save'));
     tplSave.addEventListener('click', () => busy(tplSave, async () => {
       showError(tplErr, null);
+      tplOk.hidden = true;
       try {
         const data = await api('POST', '/entry-templates', {
           name: tplName.value.trim(), category, fields: fields.values(), text: text.value, shared: tplShared.checked,
         });
         templates.push(data.template || data);
         tplSel.append(h('option', { value: String((data.template || data).id) }, tplName.value.trim()));
-        tplErr.textContent = t('pt.tpl.saved');
+        tplOk.hidden = false;
       } catch (e) {
         showError(tplErr, e);
       }
@@ -290,7 +292,7 @@ export function entryForm(ctx, patient, team, last, onSaved) {
       h('div', { class: 'row-actions' }, submit, cancel),
       h('details', { class: 'pt-tpl-save' }, h('summary', {}, t('pt.tpl.saveTitle')),
         h('div', { class: 'pt-row' }, inlineField(t('pt.tpl.name'), tplName),
-          h('label', { class: 'check pt-check' }, tplShared, ` ${t('pt.tpl.shared')}`), tplSave), tplErr));
+          h('label', { class: 'check pt-check' }, tplShared, ` ${t('pt.tpl.shared')}`), tplSave), tplErr, tplOk));
     form.addEventListener('keydown', (ev) => { if (ev.key === 'Escape') { ev.preventDefault(); close(); } });
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();

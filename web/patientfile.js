@@ -172,7 +172,7 @@ export async function renderPatientFile(root, route, ctx) {
     } catch { /* the form keeps the values it had */ }
   }
   const opened = h('section', { class: 'card page-section pt-opened-box', testid: 'entry-opened-box', hidden: true });
-  frame.replaceChildren(
+  frame.replaceChildren(...[
     h('nav', { class: 'page-links' },
       h('a', { href: '#/patients', testid: 'patient-back' }, t('pt.backToList')),
       h('a', { href: `#/patients/${enc(patient.id)}/access-history`, testid: 'access-history-link' }, t('pt.access.title')),
@@ -183,7 +183,8 @@ export async function renderPatientFile(root, route, ctx) {
     saved,
     form.el,
     tl.el,
-    teamSection(ctx, patient, team));
+    teamSection(ctx, patient, team),
+  ].filter(Boolean));
   frame.dataset.state = 'loaded';
   frame.dataset.role = patient.my_role || '';
   if (route.entryId) openedEntry(ctx, opened, route.entryId, tl, (e) => form.correct(e));

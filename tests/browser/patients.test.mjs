@@ -8,14 +8,16 @@
 // records a round for two patients (a faulty row is refused next to that
 // row first, nothing written); a care worker who is not on the team gets
 // the not-found page for the patient's URL; the access history shows her
-// denied attempt, and its CSV too.
+// denied attempt, and its CSV too; the doctor opens another patient's file
+// by break-glass with a reason and the care manager is told live. Second
+// test: templates, attachments, corrections and the category filter.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   launch, newPage, login, byTestId, baseUrl, DEMO, markNoReload, notReloaded, waitForStream, apiStatus, API_PREFIX,
 } from './lib/browser.mjs';
-import { pageApi, pageApiOk, uniqueKana } from './lib/workspace.mjs';
+import { pageApi, pageApiOk, uniqueKana, pngImage } from './lib/workspace.mjs';
 
 const TANAKA_ID = '5e6f7a8b-0002-4000-8000-000000000001';
 const SATO_ID = '5e6f7a8b-0002-4000-8000-000000000002';
@@ -230,6 +232,23 @@ test('a care team records vitals by keyboard, messages live and a round; an outs
       assert.match(csv.type, /csv/);
       assert.ok(csv.text.includes(DEMO.ito.name) && csv.text.includes('denied'), 'the CSV names the denied attempt');
 
+      // break-glass: sato, a doctor not on the second patient's team, opens it with a written reason;
+      // the file shows the banner and tanaka's page is told at once
+      await sato.evaluate((id) => { location.hash = `#/patients/${id}`; }, noConsentId);
+      await sato.locator('[data-testid="patient-page"][data-state="error"] [data-testid="patient-not-found"]').waitFor();
+      await byTestId(sato, 'break-glass-link').click();
+      await byTestId(sato, 'bg-form').waitFor();
+      await byTestId(sato, 'bg-reason').fill('急変');
+      await byTestId(sato, 'bg-submit').click();
+      await sato.locator('[data-testid="bg-error"][data-code="reason_required"]:not(:empty)').waitFor();
+      await byTestId(sato, 'bg-reason').fill('救急搬送の依頼あり。既往歴と服薬の確認のため閲覧する。');
+      await byTestId(sato, 'bg-submit').click();
+      await sato.locator(`[data-testid="patient-page"][data-state="loaded"][data-id="${noConsentId}"][data-role="break_glass"]`)
+        .waitFor({ state: 'attached' });
+      assert.match(await byTestId(sato, 'break-glass-banner').innerText(), /緊急閲覧中（.+まで）/);
+      await tanaka.locator(`[data-testid="feed-item"][data-kind="break_glass"]`).first().waitFor({ state: 'attached', timeout: LIVE_TIMEOUT });
+      assert.ok(await notReloaded(tanaka));
+
       assert.deepEqual(tanaka.carelinkErrors, []);
       assert.deepEqual(sato.carelinkErrors, []);
       assert.deepEqual(ito.carelinkErrors, []);
@@ -238,5 +257,67 @@ test('a care team records vitals by keyboard, messages live and a round; an outs
       // tanaka stays on it)
       if (patientId) await pageApi(sato, 'DELETE', `/patients/${patientId}/team/${SATO_ID}`).catch(() => {});
       await closeAll(tanaka, sato, ito);
+    }
+  });
+
+test('a template prefills a visit note with an attachment; a correction links both entries; the filter shows one category',
+  { timeout: 180_000 }, async () => {
+    const tanaka = await newPage(browser);
+    // 鈴木 ハナ of tools/demo/patients.json: 田中 is her care manager
+    const patient = '5e6f7a8b-0007-4000-8000-000000000002';
+    const kana = uniqueKana(5);
+    let templateId = null;
+    try {
+      assert.equal(await login(tanaka, DEMO.tanaka.email), DEMO.tanaka.name);
+      await tanaka.evaluate((id) => { location.hash = `#/patients/${id}`; }, patient);
+      await tanaka.locator(`[data-testid="patient-page"][data-state="loaded"][data-id="${patient}"]`).waitFor({ state: 'attached' });
+      await tanaka.locator('[data-testid="timeline"][data-state="loaded"]').waitFor({ state: 'attached' });
+
+      // a template saved from the visit-note form
+      await byTestId(tanaka, 'entry-cat-visit_note').click();
+      await byTestId(tanaka, 'entry-text-input').fill(`定期訪問。特変なし ${kana}`);
+      await tanaka.locator('[data-testid="entry-form"] details summary').click();
+      await byTestId(tanaka, 'tpl-name').fill(`定期訪問 ${kana}`);
+      await byTestId(tanaka, 'tpl-save').click();
+      await tanaka.locator('[data-testid="tpl-saved"]:visible').waitFor();
+      const { templates } = await pageApiOk(tanaka, 'GET', '/entry-templates');
+      templateId = templates.find((x) => x.name === `定期訪問 ${kana}`).id;
+      await byTestId(tanaka, 'entry-cancel').click();
+
+      // it prefills the form opened anew; an attachment goes with the entry
+      await byTestId(tanaka, 'entry-cat-visit_note').click();
+      await byTestId(tanaka, 'entry-template').selectOption(String(templateId));
+      assert.equal(await byTestId(tanaka, 'entry-text-input').inputValue(), `定期訪問。特変なし ${kana}`);
+      await byTestId(tanaka, 'entry-files').setInputFiles({ name: 'wound.png', mimeType: 'image/png', buffer: pngImage() });
+      await byTestId(tanaka, 'entry-submit').click();
+      const saved = tanaka.locator('[data-testid="entry-saved"]:visible');
+      await saved.waitFor();
+      const firstId = await saved.getAttribute('data-id');
+      const first = tanaka.locator(`[data-testid="timeline"] [data-testid="entry"][data-id="${firstId}"]`);
+      await first.locator('[data-testid="entry-attachment"]').waitFor();
+      assert.equal(await first.locator('[data-testid="entry-attachment"]').innerText(), 'wound.png');
+      const href = await first.locator('[data-testid="entry-attachment"]').getAttribute('href');
+      assert.equal(await tanaka.evaluate(async (u) => (await fetch(u, { credentials: 'same-origin' })).status, href), 200);
+
+      // a correction: a new entry naming the old one, linked both ways
+      await first.locator('[data-testid="entry-correct"]').click();
+      await byTestId(tanaka, 'entry-correcting').waitFor();
+      await byTestId(tanaka, 'entry-text-input').fill(`定期訪問。軽い咳あり ${kana}`);
+      await byTestId(tanaka, 'entry-submit').click();
+      await tanaka.locator(`[data-testid="entry-saved"]:visible:not([data-id="${firstId}"])`).waitFor();
+      const fixId = await byTestId(tanaka, 'entry-saved').getAttribute('data-id');
+      const fix = tanaka.locator(`[data-testid="timeline"] [data-testid="entry"][data-id="${fixId}"][data-corrects="${firstId}"]`);
+      await fix.locator('[data-testid="entry-corrects-link"]').waitFor();
+      await tanaka.locator(`[data-testid="timeline"] [data-testid="entry"][data-id="${firstId}"] [data-testid="entry-corrected"]`).waitFor();
+
+      // the filter: only vitals
+      await byTestId(tanaka, 'timeline-filter-vitals').click();
+      await tanaka.locator('[data-testid="timeline"][data-state="loaded"][data-category="vitals"]').waitFor({ state: 'attached' });
+      const cats = await tanaka.locator('[data-testid="timeline"] [data-testid="entry"]').evaluateAll((els) => els.map((e) => e.dataset.category));
+      assert.ok(cats.length >= 1 && cats.every((c) => c === 'vitals'), JSON.stringify(cats));
+      assert.deepEqual(tanaka.carelinkErrors, []);
+    } finally {
+      if (templateId) await pageApi(tanaka, 'DELETE', `/entry-templates/${templateId}`).catch(() => {});
+      await closeAll(tanaka);
     }
   });
