@@ -163,7 +163,7 @@ test('a care team records vitals by keyboard, messages live and a round; an outs
       await byTestId(sato, 'entry-text-input').fill(msgText);
       await byTestId(sato, `entry-to-${TANAKA_ID}`).check();
       await byTestId(sato, 'entry-submit').click();
-      await sato.locator('[data-testid="entry-saved"]:visible').waitFor();
+      await sato.locator(`[data-testid="entry-saved"]:visible:not([data-id="${vitalsId}"])`).waitFor();
       const messageId = await sato.locator('[data-testid="entry-saved"]').getAttribute('data-id');
       assert.notEqual(messageId, vitalsId);
 
