@@ -35,6 +35,7 @@ export default {
   'pt.consent.note': 'Note',
   'pt.consent.none': 'No consent recorded',
   'pt.consent.givenOn': 'consent of {date}',
+  'pt.consent.record': 'Record consent',
   'pt.myRole': 'My role',
   'pt.register': 'Register',
   'pt.registerTitle': 'Register a patient',

@@ -35,6 +35,7 @@ export default {
   'pt.consent.note': '備考',
   'pt.consent.none': '同意未記録',
   'pt.consent.givenOn': '{date} 同意',
+  'pt.consent.record': '同意を記録する',
   'pt.myRole': '自分の役割',
   'pt.register': '登録する',
   'pt.registerTitle': '利用者を登録',

@@ -11,7 +11,7 @@ import { t, formatDateLong } from './i18n.js';
 import { api } from './api.js';
 import {
   notFoundPage, levelLabel, scopeLabel, roleLabel, categoryLabel, ageOf, grantOf, onPatientNews, showError,
-  CATEGORIES,
+  codeSelect, inlineField, CATEGORIES, CONSENT_SCOPES,
 } from './patients.js';
 import { entryCard, entryForm } from './patiententry.js';
 import { teamSection } from './patientteam.js';
@@ -34,7 +34,38 @@ function profile(p) {
         [c.name, c.relation ? `（${c.relation}）` : '', c.phone ? ` ${c.phone}` : ''].join('')).join(' ／ '))] : null,
       h('dt', {}, t('pt.consent')), h('dd', { testid: 'patient-consent', dataset: { given: String(!!(p.consent && p.consent.given)) } }, consent),
       h('dt', {}, t('pt.myRole')), h('dd', { testid: 'patient-my-role' },
-        p.my_role === 'break_glass' ? t('pt.bg.tag') : roleLabel(p.my_role))));
+        p.my_role === 'break_glass' ? t('pt.bg.tag') : roleLabel(p.my_role))),
+    consentForm(p));
+}
+
+/** For a file without consent: recording it (PATCH), after which the team may grow. */
+function consentForm(p) {
+  if (p.consent && p.consent.given) return null;
+  if (!p.my_role || p.my_role === 'break_glass') return null;
+  const date = h('input', { type: 'date', testid: 'consent-date', value: new Date(Date.now() + 9 * 3600_000).toISOString().slice(0, 10) });
+  const scope = codeSelect('consent-scope', CONSENT_SCOPES, scopeLabel, null, 'care_team');
+  const note = h('input', { type: 'text', maxlength: 500, testid: 'consent-note' });
+  const err = errorLine('consent-error');
+  const submit = h('button', { type: 'submit', class: 'primary small-btn', testid: 'consent-submit' }, t('pt.consent.record'));
+  const form = h('form', { class: 'pt-form', testid: 'consent-form', novalidate: true },
+    h('p', { class: 'notice' }, t('pt.consent.hint')),
+    h('div', { class: 'pt-row' }, inlineField(t('pt.consent.date'), date), inlineField(t('pt.consent.scope'), scope),
+      inlineField(t('pt.consent.note'), note, 'pt-wide'), submit), err);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    busy(submit, async () => {
+      showError(err, null);
+      try {
+        await api('PATCH', `/patients/${enc(p.id)}`, {
+          consent: { given: true, date: date.value, scope: scope.value, note: note.value.trim() },
+        });
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      } catch (e) {
+        showError(err, e);
+      }
+    });
+  });
+  return form;
 }
 
 function breakGlassBanner(p) {

@@ -22,6 +22,7 @@ import { pageApi, pageApiOk, uniqueKana, pngImage } from './lib/workspace.mjs';
 const TANAKA_ID = '5e6f7a8b-0002-4000-8000-000000000001';
 const SATO_ID = '5e6f7a8b-0002-4000-8000-000000000002';
 const ITO_ID = '5e6f7a8b-0002-4000-8000-000000000005';
+const YAMAMOTO_ID = '5e6f7a8b-0002-4000-8000-000000000007';
 // 山田 太郎 of tools/demo/patients.json: 佐藤 is his primary doctor
 const DEMO_PATIENT = '5e6f7a8b-0007-4000-8000-000000000001';
 const LIVE_TIMEOUT = 30_000;
@@ -115,6 +116,17 @@ test('a care team records vitals by keyboard, messages live and a round; an outs
       await byTestId(tanaka, 'team-add').click();
       await tanaka.locator('[data-testid="team-error"][data-code="consent_required"]:not(:empty)').waitFor();
       assert.equal(await tanaka.locator(`[data-testid="team-member"][data-user-id="${SATO_ID}"]`).count(), 0);
+      // consent recorded on the file, the team may grow (山本, the pharmacist)
+      await byTestId(tanaka, 'consent-submit').click();
+      await tanaka.locator(`[data-testid="patient-page"][data-state="loaded"][data-id="${noConsentId}"] [data-testid="patient-consent"][data-given="true"]`)
+        .waitFor({ state: 'attached' });
+      assert.equal(await byTestId(tanaka, 'consent-form').count(), 0);
+      await byTestId(tanaka, 'team-person-q').fill('山本');
+      await tanaka.locator(`[data-testid="team-person"] option[value="${YAMAMOTO_ID}"]`).waitFor({ state: 'attached' });
+      await byTestId(tanaka, 'team-person').selectOption(YAMAMOTO_ID);
+      await byTestId(tanaka, 'team-role').selectOption('pharmacist');
+      await byTestId(tanaka, 'team-add').click();
+      await tanaka.locator(`[data-testid="team-member"][data-user-id="${YAMAMOTO_ID}"][data-role="pharmacist"]`).waitFor();
 
       // tanaka keeps the new patient's file open
       await tanaka.evaluate((id) => { location.hash = `#/patients/${id}`; }, patientId);
