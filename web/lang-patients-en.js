@@ -142,6 +142,8 @@ export default {
   'pt.tpl.name': 'Template name',
   'pt.tpl.save': 'Save',
   'pt.tpl.saved': 'Template saved.',
+  'pt.tpl.delete': 'Delete template',
+  'pt.tpl.deleteConfirm': 'Delete this template?',
   'pt.team.title': 'Care team',
   'pt.team.addTitle': 'Add a member',
   'pt.team.find': 'Find by name',

@@ -142,6 +142,8 @@ export default {
   'pt.tpl.name': 'テンプレート名',
   'pt.tpl.save': '保存',
   'pt.tpl.saved': 'テンプレートを保存しました。',
+  'pt.tpl.delete': 'テンプレートを削除',
+  'pt.tpl.deleteConfirm': 'このテンプレートを削除しますか？',
   'pt.team.title': 'ケアチーム',
   'pt.team.addTitle': 'メンバーを追加',
   'pt.team.find': '氏名で探す',

@@ -252,8 +252,24 @@ export function entryForm(ctx, patient, team, last, onSaved) {
     const tplSel = h('select', { testid: 'entry-template' }, h('option', { value: '' }, t('pt.tpl.none')),
       ...templates.filter((x) => x.category === category).map((x) => h('option', { value: String(x.id) },
         `${x.name}${x.shared ? ` (${t('pt.tpl.shared')})` : ''}`)));
+    const tplDelete = h('button', { type: 'button', class: 'secondary small-btn', testid: 'tpl-delete', hidden: true }, t('pt.tpl.delete'));
+    tplDelete.addEventListener('click', () => busy(tplDelete, async () => {
+      const id = tplSel.value;
+      if (!id || !window.confirm(t('pt.tpl.deleteConfirm'))) return;
+      showError(err, null);
+      try {
+        await api('DELETE', `/entry-templates/${enc(id)}`);
+        templates = templates.filter((x) => String(x.id) !== id);
+        tplSel.querySelector(`option[value="${CSS.escape(id)}"]`).remove();
+        tplSel.value = '';
+        tplDelete.hidden = true;
+      } catch (e) {
+        showError(err, e);
+      }
+    }));
     tplSel.addEventListener('change', () => {
       const tpl = templates.find((x) => String(x.id) === tplSel.value);
+      tplDelete.hidden = !tpl;
       if (!tpl) return;
       fields.set(tpl.fields || {});
       if (tpl.text) text.value = tpl.text;
@@ -273,8 +289,10 @@ export function entryForm(ctx, patient, team, last, onSaved) {
         const data = await api('POST', '/entry-templates', {
           name: tplName.value.trim(), category, fields: fields.values(), text: text.value, shared: tplShared.checked,
         });
-        templates.push(data.template || data);
-        tplSel.append(h('option', { value: String((data.template || data).id) }, tplName.value.trim()));
+        templates.push(data.template);
+        tplSel.append(h('option', { value: String(data.template.id) },
+          `${data.template.name}${data.template.shared ? ` (${t('pt.tpl.shared')})` : ''}`));
+        form.querySelector('[data-testid="entry-templates"]').hidden = false;
         tplOk.hidden = false;
       } catch (e) {
         showError(tplErr, e);
@@ -283,7 +301,8 @@ export function entryForm(ctx, patient, team, last, onSaved) {
     const form = h('form', { class: 'pt-form', testid: 'entry-form', dataset: { category }, novalidate: true },
       h('h3', { class: 'sub-title' }, categoryLabel(category)),
       state.corrects ? h('p', { class: 'notice', testid: 'entry-correcting' }, t('pt.entry.correcting')) : null,
-      templates.some((x) => x.category === category) ? inlineField(t('pt.tpl.use'), tplSel) : null,
+      h('div', { class: 'pt-row', hidden: !templates.some((x) => x.category === category), testid: 'entry-templates' },
+        inlineField(t('pt.tpl.use'), tplSel), tplDelete),
       fields.el,
       inlineField(t(category === 'visit_note' || category === 'message' ? 'pt.entry.textRequired' : 'pt.entry.text'), text, 'pt-wide'),
       toSet,

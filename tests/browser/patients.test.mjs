@@ -10,7 +10,8 @@
 // the not-found page for the patient's URL; the access history shows her
 // denied attempt, and its CSV too; the doctor opens another patient's file
 // by break-glass with a reason and the care manager is told live. Second
-// test: templates, attachments, corrections and the category filter.
+// test: templates (saved, used, deleted), attachments, corrections and the
+// category filter.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -294,6 +295,7 @@ test('a template prefills a visit note with an attachment; a correction links bo
       await tanaka.locator('[data-testid="tpl-saved"]:visible').waitFor();
       const { templates } = await pageApiOk(tanaka, 'GET', '/entry-templates');
       templateId = templates.find((x) => x.name === `定期訪問 ${kana}`).id;
+      await byTestId(tanaka, 'entry-template').selectOption(String(templateId));
       await byTestId(tanaka, 'entry-cancel').click();
 
       // it prefills the form opened anew; an attachment goes with the entry
@@ -327,6 +329,16 @@ test('a template prefills a visit note with an attachment; a correction links bo
       await tanaka.locator('[data-testid="timeline"][data-state="loaded"][data-category="vitals"]').waitFor({ state: 'attached' });
       const cats = await tanaka.locator('[data-testid="timeline"] [data-testid="entry"]').evaluateAll((els) => els.map((e) => e.dataset.category));
       assert.ok(cats.length >= 1 && cats.every((c) => c === 'vitals'), JSON.stringify(cats));
+
+      // the template deleted from the form
+      await byTestId(tanaka, 'entry-cat-visit_note').click();
+      await byTestId(tanaka, 'entry-template').selectOption(String(templateId));
+      tanaka.once('dialog', (d) => d.accept());
+      await byTestId(tanaka, 'tpl-delete').click();
+      await tanaka.locator(`[data-testid="entry-template"] option[value="${templateId}"]`).waitFor({ state: 'detached' });
+      const after = await pageApiOk(tanaka, 'GET', '/entry-templates');
+      assert.ok(!after.templates.some((x) => x.id === templateId));
+      templateId = null;
       assert.deepEqual(tanaka.carelinkErrors, []);
     } finally {
       if (templateId) await pageApi(tanaka, 'DELETE', `/entry-templates/${templateId}`).catch(() => {});
