@@ -3,7 +3,8 @@
 // filtered by category (entries are marked read when shown; corrections
 // are linked both ways), the opened entry of a notification's link, and the
 // care team. The timeline re-reads itself when a notification about the
-// patient arrives. A file one may not see is the same "not found" as an
+// patient arrives, and every 20 seconds while the page is shown (entries
+// that notify nobody, such as vitals). A file one may not see is the same "not found" as an
 // unknown one.
 
 import { h, enc, busy, errorLine } from './dom.js';
@@ -17,6 +18,7 @@ import { entryCard, entryForm } from './patiententry.js';
 import { teamSection } from './patientteam.js';
 
 const PAGE = 50;
+const POLL_MS = 20_000;
 
 function profile(p) {
   const age = ageOf(p.birth_date);
@@ -105,6 +107,7 @@ function timeline(ctx, patient, onCorrect) {
     }
   }
 
+  let pages = 0;
   async function load(append = false) {
     const mine = ++seq;
     const params = new URLSearchParams({ limit: String(PAGE) });
@@ -116,6 +119,7 @@ function timeline(ctx, patient, onCorrect) {
       if (!ctx.alive || mine !== seq) return;
       const es = (data && data.entries) || [];
       if (!append) list.replaceChildren();
+      pages = append ? pages + 1 : 1;
       list.append(...es.map((e) => entryCard(e, { onCorrect })));
       if (!list.children.length) list.append(h('li', { class: 'muted', testid: 'timeline-empty' }, t('pt.timeline.empty')));
       oldest = es.length ? es[es.length - 1].id : oldest;
@@ -135,6 +139,8 @@ function timeline(ctx, patient, onCorrect) {
   return {
     el: h('section', { class: 'card page-section' }, h('h2', { class: 'section-title' }, t('pt.timeline')), bar, err, list, more),
     reload: () => load(),
+    // a quiet re-read: not while older pages are shown (it would drop them)
+    refresh: () => { if (pages <= 1 && list.dataset.state !== 'loading') load(); },
     markRead,
   };
 }
@@ -220,4 +226,9 @@ export async function renderPatientFile(root, route, ctx) {
   frame.dataset.role = patient.my_role || '';
   if (route.entryId) openedEntry(ctx, opened, route.entryId, tl, (e) => form.correct(e));
   onPatientNews(ctx, patient.id, () => tl.reload());
+  // entries nobody is notified of (vitals, notes) show up too while the page is open
+  const poll = setInterval(() => {
+    if (!ctx.alive) { clearInterval(poll); return; }
+    if (document.visibilityState === 'visible') tl.refresh();
+  }, POLL_MS);
 }

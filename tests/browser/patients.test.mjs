@@ -161,6 +161,9 @@ test('a care team records vitals by keyboard, messages live and a round; an outs
       const stored = await pageApiOk(sato, 'GET', `/entries/${vitalsId}`);
       assert.deepEqual(stored.entry.fields, { systolic: 132, diastolic: 78, pulse: 70, temperature: 36.6, spo2: 97 });
 
+      // tanaka's open file shows the vitals too (no notification for vitals: the page re-reads itself)
+      await tanaka.locator(`[data-testid="timeline"] [data-testid="entry"][data-id="${vitalsId}"]`).waitFor({ timeout: LIVE_TIMEOUT });
+
       // one-tap vitals again: the last values are prefilled
       await sato.keyboard.press('v');
       await sato.locator('[data-testid="entry-form"][data-category="vitals"]').waitFor();
