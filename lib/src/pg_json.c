@@ -1,8 +1,10 @@
-/* pg_json.c - JSON that PostgreSQL built, read from a result */
+/* pg_json.c - one value read from a result: JSON that PostgreSQL built, or
+ * a text cell */
 #include "carelink/pg.h"
 
 #include "carelink/err.h"
 #include "carelink/json.h"
+#include "carelink/util.h"
 
 int cl_pg_json(PGresult *res, json_t **out)
 {
@@ -16,6 +18,17 @@ int cl_pg_json(PGresult *res, json_t **out)
 	if (!*out)
 		rc = CL_EFATAL;
 out:
+	PQclear(res);
+	return rc;
+}
+
+int cl_pg_text(PGresult *res, char *out, size_t size)
+{
+	int rc = CL_ENOENT;
+	if (PQntuples(res) > 0) {
+		cl_strlcpy(out, PQgetvalue(res, 0, 0), size);
+		rc = 0;
+	}
 	PQclear(res);
 	return rc;
 }

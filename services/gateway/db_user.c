@@ -118,13 +118,7 @@ int gw_db_user_password_hash(struct cl_pg *pg, const char *user_id, char *hash, 
 			    "SELECT password_hash FROM users WHERE id = $1::uuid AND active", 1, p);
 	if (rc < 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return CL_ENOENT;
-	}
-	cl_strlcpy(hash, PQgetvalue(res, 0, 0), size);
-	PQclear(res);
-	return 0;
+	return cl_pg_text(res, hash, size);
 }
 
 int gw_db_user_password_set(struct cl_pg *pg, const char *user_id, const char *hash)

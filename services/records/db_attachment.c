@@ -24,13 +24,7 @@ int rec_db_attachment_insert(struct cl_pg *pg, const struct rec_attachment_new *
 				6, p, lengths, formats);
 	if (rc < 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return CL_EFATAL;
-	}
-	cl_strlcpy(id, PQgetvalue(res, 0, 0), CL_UUID_LEN + 1);
-	PQclear(res);
-	return 0;
+	return cl_pg_text(res, id, CL_UUID_LEN + 1);
 }
 
 int rec_db_attachment_purge(struct cl_pg *pg, const char *tenant_id)

@@ -47,13 +47,7 @@ int rec_db_entry_insert(struct cl_pg *pg, const struct cl_identity *who, const c
 			    10, p);
 	if (rc < 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return CL_EFATAL;
-	}
-	cl_strlcpy(id, PQgetvalue(res, 0, 0), CL_UUID_LEN + 1);
-	PQclear(res);
-	return 0;
+	return cl_pg_text(res, id, CL_UUID_LEN + 1);
 }
 
 int rec_db_entry_patient(struct cl_pg *pg, const struct cl_identity *who, const char *id,
@@ -66,13 +60,7 @@ int rec_db_entry_patient(struct cl_pg *pg, const struct cl_identity *who, const 
 			    2, p);
 	if (rc < 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return CL_ENOENT;
-	}
-	cl_strlcpy(patient_id, PQgetvalue(res, 0, 0), CL_UUID_LEN + 1);
-	PQclear(res);
-	return 0;
+	return cl_pg_text(res, patient_id, CL_UUID_LEN + 1);
 }
 
 int rec_db_entry_json(struct cl_pg *pg, const struct cl_identity *who, const char *id,
@@ -178,13 +166,7 @@ int rec_db_entry_attachment_insert(struct cl_pg *pg, const struct rec_patient_fi
 				7, p, lengths, formats);
 	if (rc < 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return CL_EFATAL;
-	}
-	cl_strlcpy(id, PQgetvalue(res, 0, 0), CL_UUID_LEN + 1);
-	PQclear(res);
-	return 0;
+	return cl_pg_text(res, id, CL_UUID_LEN + 1);
 }
 
 int rec_db_entry_attachment_claim(struct cl_pg *pg, const struct cl_identity *who,
@@ -216,13 +198,7 @@ int rec_db_entry_attachment_patient(struct cl_pg *pg, const struct cl_identity *
 			    2, p);
 	if (rc < 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return CL_ENOENT;
-	}
-	cl_strlcpy(patient_id, PQgetvalue(res, 0, 0), CL_UUID_LEN + 1);
-	PQclear(res);
-	return 0;
+	return cl_pg_text(res, patient_id, CL_UUID_LEN + 1);
 }
 
 int rec_db_entry_attachment_get(struct cl_pg *pg, const struct cl_identity *who,

@@ -130,13 +130,7 @@ int rec_db_thread_space(struct cl_pg *pg, const char *tenant_id, const char *thr
 			    2, p);
 	if (rc < 0)
 		return rc;
-	if (PQntuples(res) != 1) {
-		PQclear(res);
-		return CL_ENOENT;
-	}
-	cl_strlcpy(space_id, PQgetvalue(res, 0, 0), CL_UUID_LEN + 1);
-	PQclear(res);
-	return 0;
+	return cl_pg_text(res, space_id, CL_UUID_LEN + 1);
 }
 
 int rec_db_thread_insert(struct cl_pg *pg, const char *tenant_id, const char *space_id,

@@ -51,6 +51,11 @@ struct json_t;
  * JSON). */
 int cl_pg_json(PGresult *res, struct json_t **out);
 
+/* cl_pg_text() - the first cell of the first row of res (an id a statement
+ * returned, say) copied into out (size bytes, truncated); res is cleared.
+ * Returns 0 or CL_ENOENT (no row). */
+int cl_pg_text(PGresult *res, char *out, size_t size);
+
 enum cl_pg_tx_flags {
 	CL_PG_READ_COMMITTED = 0,
 	CL_PG_SERIALIZABLE = 1,
