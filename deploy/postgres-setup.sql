@@ -8,6 +8,7 @@
 --   psql "host=pg-primary.example.jp user=postgres dbname=postgres sslmode=verify-full" \
 --        -v gateway_password="$(cat /etc/carelink/secrets/pg-gateway)" \
 --        -v records_password="$(cat /etc/carelink/secrets/pg-records)" \
+--        -v records_app_password="$(cat /etc/carelink/secrets/pg-records-app)" \
 --        -v vacancy_password="$(cat /etc/carelink/secrets/pg-vacancy)" \
 --        -v notify_password="$(cat /etc/carelink/secrets/pg-notify)" \
 --        -f deploy/postgres-setup.sql
@@ -18,11 +19,12 @@
 -- each role owns its database. The standby receives all of it through
 -- streaming replication; never run this on the standby.
 --
--- Row-level security, later: a table's owner is not subject to its
--- policies (unless FORCE ROW LEVEL SECURITY), so when records moves the
--- care-team check into row-level security it will run its queries as a
--- role that does not own the tables. The commented block at the end
--- sketches that role; today every service connects as its owner role.
+-- records runs its requests as carelink_records_app, a role that owns
+-- nothing, so the row-level security of patient files applies to it
+-- (services/records/PATIENTS.md); its migrations run as carelink_records,
+-- the owner (records' pg.migrate_conninfo). Migration 008 of records
+-- grants the app role its privileges, so the role must exist before
+-- records first starts.
 
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
@@ -39,6 +41,11 @@ SELECT 1/0 AS gateway_password_missing;
 \else
 \echo 'missing: -v records_password=...'
 SELECT 1/0 AS records_password_missing;
+\endif
+\if :{?records_app_password}
+\else
+\echo 'missing: -v records_app_password=...'
+SELECT 1/0 AS records_app_password_missing;
 \endif
 \if :{?vacancy_password}
 \else
@@ -127,21 +134,14 @@ REVOKE CREATE ON SCHEMA public FROM PUBLIC;
 GRANT USAGE, CREATE ON SCHEMA public TO carelink_notify;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
--- ------------------------------------- later: records without ownership
--- Sketch only, for when records enforces the care-team check with
--- row-level security. Migrations keep running as carelink_records (the
--- owner); requests run as carelink_records_app, which owns nothing and is
--- therefore subject to every policy. Each table then needs explicit
--- grants (ALTER DEFAULT PRIVILEGES below covers tables created later).
---
--- SELECT 'CREATE ROLE carelink_records_app'
---  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'carelink_records_app') \gexec
--- ALTER ROLE carelink_records_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE
---       NOREPLICATION NOBYPASSRLS PASSWORD :'records_app_password';
--- GRANT CONNECT ON DATABASE carelink_records TO carelink_records_app;
--- \connect carelink_records
--- GRANT USAGE ON SCHEMA public TO carelink_records_app;
--- ALTER DEFAULT PRIVILEGES FOR ROLE carelink_records IN SCHEMA public
---       GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO carelink_records_app;
--- ALTER DEFAULT PRIVILEGES FOR ROLE carelink_records IN SCHEMA public
---       GRANT USAGE, SELECT ON SEQUENCES TO carelink_records_app;
+-- ------------------------------------- records' app role (no ownership)
+-- requests run as carelink_records_app, which owns nothing and is therefore
+-- subject to every policy; records' migrations grant it what it needs
+\connect postgres
+SET client_min_messages = warning;
+SELECT 'CREATE ROLE carelink_records_app'
+ WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'carelink_records_app') \gexec
+ALTER ROLE carelink_records_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE
+      NOREPLICATION NOBYPASSRLS PASSWORD :'records_app_password';
+ALTER ROLE carelink_records_app CONNECTION LIMIT 100;
+GRANT CONNECT ON DATABASE carelink_records TO carelink_records_app;
