@@ -3,7 +3,15 @@
 # everything after them
 set(CARELINK_TEST_PORT 18080 CACHE STRING "gateway port of the test system (others follow it)")
 set(CL_TEST_VAR ${CMAKE_BINARY_DIR}/var)
+# background passes of the test system run every few seconds instead of
+# every few minutes, so that tests of reminders see them quickly; the
+# services read these at start, the tests read them to size their waits
+set(CL_TEST_INTERVALS
+  CARELINK_VACANCY_FRESHNESS__INTERVAL__S=2
+  CARELINK_VACANCY_EXPIRY__INTERVAL__S=2
+  CARELINK_RECORDS_REMINDER__INTERVAL__S=3)
 set(CL_TEST_ENV
+  ${CL_TEST_INTERVALS}
   CARELINK_VAR=${CL_TEST_VAR}
   CARELINK_HOME=${CARELINK_SOURCE_DIR}
   CARELINK_BUILD=${CMAKE_BINARY_DIR})
@@ -11,10 +19,8 @@ set(CL_TEST_ENV
 add_test(NAME system.up
   COMMAND ${CARELINK_SOURCE_DIR}/scripts/system.sh start ${CL_TEST_VAR}
           ${CARELINK_TEST_PORT} ${CMAKE_BINARY_DIR} --demo --fresh)
-# freshness reminders are looked for every 5 s instead of every 300 s, so
-# that the tests of stale reminders see them within seconds
 set_tests_properties(system.up PROPERTIES FIXTURES_SETUP system LABELS system TIMEOUT 300
-  ENVIRONMENT "CARELINK_VACANCY_FRESHNESS__INTERVAL__S=5")
+  ENVIRONMENT "${CL_TEST_INTERVALS}")
 add_test(NAME system.down
   COMMAND ${CARELINK_SOURCE_DIR}/scripts/system.sh stop ${CL_TEST_VAR})
 set_tests_properties(system.down PROPERTIES FIXTURES_CLEANUP system LABELS system TIMEOUT 120)

@@ -7,14 +7,14 @@
 #
 #   tests/fuzz/run.sh [WORK_DIR]
 #
-# Environment: FUZZ_SECONDS_REQUEST (default 45), FUZZ_SECONDS_AVRO (30),
+# Environment: FUZZ_SECONDS_REQUEST (default 30), FUZZ_SECONDS_AVRO (20),
 # CLANG (default /usr/bin/clang).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 WORK=${1:-$ROOT/build-fuzz}
 CLANG=${CLANG:-/usr/bin/clang}
-declare -A SECONDS_OF=([request]=${FUZZ_SECONDS_REQUEST:-45} [avro]=${FUZZ_SECONDS_AVRO:-30})
+declare -A SECONDS_OF=([request]=${FUZZ_SECONDS_REQUEST:-30} [avro]=${FUZZ_SECONDS_AVRO:-20})
 
 die() { echo "fuzz: $*" >&2; exit 1; }
 [[ -x $CLANG ]] || die "no clang at $CLANG (scripts/deps.sh installs it)"

@@ -43,8 +43,11 @@ import vacancy_helpers as v  # noqa: E402
 TAG = "ft_" + "".join(random.choice(string.ascii_lowercase) for _ in range(8))
 ORG_TANAKA = "0f1e2d3c-0001-4000-8000-000000000003"
 ORG_ITO = "0f1e2d3c-0001-4000-8000-000000000004"
-REMIND_S = 30        # the test system sweeps every 5 s; the relay and notify follow
-SWEEPS_S = 12        # more than two sweeps
+# the test system sweeps every few seconds (tests/system.cmake); the relay
+# and notify follow within a few more
+SWEEP_S = int(os.environ.get("CARELINK_VACANCY_FRESHNESS__INTERVAL__S", "5"))
+REMIND_S = 6 * SWEEP_S + 15
+SWEEPS_S = 2 * SWEEP_S + 2   # more than two sweeps
 AGE_HOURS = 100      # past vacancy.stale_hours (72)
 STALE_HOURS = 72
 
