@@ -228,6 +228,10 @@ static void test_registry_lookup(void **state)
 		"carelink.records.CareTeamChanged",
 		"carelink.records.BreakGlassOpened",
 		"carelink.audit.AccessAudited",
+		"carelink.alerts.AlertRaised",
+		"carelink.alerts.AlertUpdated",
+		"carelink.alerts.AlertAcknowledged",
+		"carelink.alerts.AlertResolved",
 	};
 	struct cl_avro_schema_info info, again;
 	const size_t n = sizeof(names) / sizeof(names[0]);
