@@ -1,4 +1,5 @@
 /* routes.c - joins the modules' route tables into the one the server uses */
+#include "alerts.h"
 #include "gateway.h"
 #include "patients.h"
 #include "routes.h"
@@ -10,6 +11,7 @@ static const struct cl_http_route *const tables[] = {
 	gw_routes_core,     gw_routes_auth,     gw_routes_admin,
 	gw_routes_people,   gw_routes_platform, gw_routes_workspace,
 	gw_routes_apps,     gw_routes_vacancy,  gw_routes_patients,
+	gw_routes_alerts,
 };
 
 #define N_TABLES (sizeof tables / sizeof tables[0])

@@ -28,10 +28,11 @@ enum gw_ws_flags {
 };
 
 /* The service a route is forwarded to (its base URL: records.url,
- * vacancy.url). */
+ * vacancy.url, notify.url). */
 enum gw_ws_service {
 	GW_WS_RECORDS,
 	GW_WS_VACANCY,
+	GW_WS_NOTIFY,
 };
 
 /* Most filter parameters one request passes on. */

@@ -1,5 +1,5 @@
-/* workspace_forward.c - one workspace, app, vacancy or patient request
- * passed on to its service (records, vacancy) with the caller's signed
+/* workspace_forward.c - one workspace, app, vacancy, patient or alert
+ * request passed on to its service (records, vacancy, notify) with the caller's signed
  * identity and address (X-Forwarded-For), and the service's answer passed
  * back unchanged */
 #include "audit.h"
@@ -82,15 +82,29 @@ static bool filters_append(struct cl_http_req *req, char *url, size_t size, size
 /* the base URL of a service */
 static const char *service_url(const struct gw_app *app, enum gw_ws_service service)
 {
-	return service == GW_WS_VACANCY ? app->vacancy_url : app->records_url;
+	switch (service) {
+	case GW_WS_VACANCY:
+		return app->vacancy_url;
+	case GW_WS_NOTIFY:
+		return app->notify_url;
+	case GW_WS_RECORDS:
+		break;
+	}
+	return app->records_url;
 }
 
 /* the 503 message when a service does not answer */
 static const char *service_down(enum gw_ws_service service)
 {
-	return service == GW_WS_VACANCY
-		       ? "空き情報サービスに接続できません。しばらくしてからもう一度お試しください"
-		       : "記録サービスに接続できません。しばらくしてからもう一度お試しください";
+	switch (service) {
+	case GW_WS_VACANCY:
+		return "空き情報サービスに接続できません。しばらくしてからもう一度お試しください";
+	case GW_WS_NOTIFY:
+		return "通知サービスに接続できません。しばらくしてからもう一度お試しください";
+	case GW_WS_RECORDS:
+		break;
+	}
+	return "記録サービスに接続できません。しばらくしてからもう一度お試しください";
 }
 
 /* the service's URL for req, or false after queuing the 4xx that explains why */
