@@ -4,6 +4,7 @@
 #include "carelink/log.h"
 #include "carelink/util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -41,6 +42,28 @@ int cl_outbox_add(struct cl_pg *pg, const struct cl_avro_registry *reg,
 			    6, params, lengths, formats);
 	free(bytes);
 	return rc;
+}
+
+int cl_outbox_add_raw(struct cl_pg *pg, const char *topic, const char *key,
+		      const char *event_id, const char *event_type, const char *tenant_id,
+		      const char *content_type, const void *payload, size_t len)
+{
+	if (!topic || !*topic || !key || !*key || !event_id || !*event_id || !event_type ||
+	    !*event_type || !tenant_id || !*tenant_id || !content_type || !*content_type ||
+	    (!payload && len) || len > INT32_MAX) {
+		cl_log_error("raw event lacks a field", "topic", topic ? topic : "", NULL);
+		return CL_EINVAL;
+	}
+	const char *params[7] = {topic,     key,          event_id,
+				 event_type, tenant_id,   content_type,
+				 payload ? (const char *)payload : ""};
+	int lengths[7] = {0, 0, 0, 0, 0, 0, (int)len};
+	int formats[7] = {0, 0, 0, 0, 0, 0, 1};
+	return cl_pg_exec_bin(pg, NULL,
+			      "INSERT INTO cl_outbox (topic, key, event_id, event_type,"
+			      " tenant_id, content_type, payload)"
+			      " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+			      7, params, lengths, formats);
 }
 
 int cl_inbox_claim(struct cl_pg *pg, const char *consumer, const char *event_id)

@@ -37,6 +37,17 @@ int cl_outbox_add(struct cl_pg *pg, const struct cl_avro_registry *reg,
 		  const char *topic, const char *key, const char *full_name,
 		  const json_t *data);
 
+/* cl_outbox_add_raw() - insert an event whose payload is not Avro (e.g.
+ * CAP XML), within the caller's open transaction: len bytes of payload,
+ * published on topic with key and the message header content-type set to
+ * content_type (the relay sends the row's content_type; cl_outbox_add()'s
+ * rows say application/avro). event_id, event_type (the ce_type header) and
+ * tenant_id as for cl_outbox_add(). Borrowed arguments. Returns 0,
+ * CL_EINVAL (a NULL or empty argument) or a cl_pg_exec() code. */
+int cl_outbox_add_raw(struct cl_pg *pg, const char *topic, const char *key,
+		      const char *event_id, const char *event_type, const char *tenant_id,
+		      const char *content_type, const void *payload, size_t len);
+
 /* cl_inbox_claim() - record (consumer, event_id) in the open transaction.
  * Returns 1 when this is the first time, 0 when it was already handled,
  * or a negative cl_pg_exec() code. */
