@@ -1,13 +1,35 @@
 /* main.c - carelink-notify: wiring of configuration, the consumer of
- * carelink.posts, carelink.directory, carelink.vacancy and carelink.records
- * and the HTTP routes */
+ * carelink.posts, carelink.directory, carelink.vacancy and carelink.records,
+ * the alert escalation pass and the HTTP routes */
 #include "notify.h"
+
+#include <stdlib.h>
+
+#include "alerts.h"
+#include "carelink/util.h"
 
 static const struct cl_http_route nt_routes[] = {
 	{"GET", "/v1/feed", nt_feed_get, CL_HTTP_AUTH},
 	{"GET", "/v1/notifications/:id", nt_notification_get, CL_HTTP_AUTH},
 	{NULL, NULL, NULL, 0},
 };
+
+/* the route tables joined into one; NULL-terminated */
+static struct cl_http_route *routes_join(void)
+{
+	const struct cl_http_route *tables[] = {nt_routes, nt_routes_alerts};
+	const size_t n_tables = sizeof tables / sizeof tables[0];
+	size_t n = 0;
+	for (size_t i = 0; i < n_tables; i++)
+		for (const struct cl_http_route *r = tables[i]; r->method; r++)
+			n++;
+	struct cl_http_route *all = cl_xcalloc(n + 1, sizeof *all);
+	size_t k = 0;
+	for (size_t i = 0; i < n_tables; i++)
+		for (const struct cl_http_route *r = tables[i]; r->method; r++)
+			all[k++] = *r;
+	return all;
+}
 
 static const char *const nt_topics[] = {NT_TOPIC_POSTS, NT_TOPIC_DIRECTORY,
 					       NT_TOPIC_VACANCY, NT_TOPIC_RECORDS, NULL};
@@ -16,6 +38,7 @@ int main(int argc, char **argv)
 {
 	static struct cl_service svc;
 	static struct nt_app app;
+	struct cl_http_route *routes = NULL;
 	int rc;
 
 	rc = cl_service_open(&svc, "notify", argc, argv);
@@ -32,16 +55,23 @@ int main(int argc, char **argv)
 	rc = cl_consumer_start(&app.consumer);
 	if (rc < 0)
 		goto out_consumer;
-	rc = cl_service_serve(&svc, nt_routes, &app, false);
+	rc = nt_alert_escalation_start(&app);
 	if (rc < 0)
 		goto out_consumer;
+	routes = routes_join();
+	rc = cl_service_serve(&svc, routes, &app, false);
+	if (rc < 0)
+		goto out_escalation;
 	rc = cl_service_run(&svc);
 
+out_escalation:
+	nt_alert_escalation_stop(&app);
 out_consumer:
 	cl_consumer_close(&app.consumer);
 out_pg:
 	cl_pg_close(&app.consumer_pg);
 out_service:
 	cl_service_close(&svc);
+	free(routes);
 	return rc < 0 ? 1 : 0;
 }

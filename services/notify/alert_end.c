@@ -1,0 +1,75 @@
+/* alert_end.c - what resolving and cancelling share: managers end an
+ * active alert (AlertResolved with outcome RESOLVED or CANCELLED, urgent
+ * notifications to the effective audience) */
+#include "notify.h"
+
+#include <string.h>
+
+#include "carelink/err.h"
+
+struct end_tx {
+	struct cl_http_req *req;
+	const struct cl_avro_registry *schemas;
+	const char *status;    /* "resolved" or "cancelled" */
+	const char *note;
+	json_t *alert;
+};
+
+static int end_run(struct cl_pg *pg, void *arg)
+{
+	struct end_tx *t = arg;
+	const struct cl_identity *who = &t->req->identity;
+	json_t *a = NULL, *aud = NULL;
+	int64_t id;
+	json_decref(t->alert);
+	t->alert = NULL;
+	int rc = nt_alert_load(pg, t->req, true, &a, &id);
+	if (rc < 0)
+		goto out;
+	if (!nt_alert_may_manage(a, who)) {
+		rc = CL_EFORBID;
+		goto out;
+	}
+	rc = nt_db_alert_end(pg, id, t->status);
+	if (rc == CL_ENOENT)
+		rc = CL_ECONFLICT; /* no longer active */
+	if (rc < 0)
+		goto out;
+	aud = nt_alert_audience_union(
+		a, 1, 0, (int)json_integer_value(json_object_get(a, "escalation_level")));
+	rc = nt_alert_change_record(pg, t->schemas, who->tenant, id, t->status, t->status, who,
+				    t->note, aud, &t->alert);
+out:
+	json_decref(aud);
+	json_decref(a);
+	return rc;
+}
+
+enum MHD_Result nt_alert_end(struct cl_http_req *req, const char *status)
+{
+	struct nt_app *app = req->app;
+	struct nt_alert_refusal why;
+	bool bad;
+	json_t *body = nt_alert_body_optional(req, &bad);
+	if (bad)
+		return req->result;
+	struct end_tx t = {.req = req, .schemas = app->svc->schemas, .status = status};
+	int rc = nt_alert_input_note(body, &t.note, &why);
+	if (rc < 0) {
+		json_decref(body);
+		return cl_http_error(req, 400, why.code, why.message);
+	}
+	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
+	rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, end_run, &t);
+	cl_pg_pool_put(&app->svc->pool, pg);
+	json_decref(body);
+	if (rc == CL_ENOENT)
+		return nt_alert_not_found(req);
+	if (rc == CL_EFORBID)
+		return cl_http_error(req, 403, "forbidden", "この緊急連絡を終了する権限がありません");
+	if (rc == CL_ECONFLICT)
+		return cl_http_error(req, 409, "alert_ended", "この緊急連絡は終了しています");
+	if (rc < 0)
+		return cl_http_fail(req, rc);
+	return nt_alert_answer(req, 200, t.alert);
+}
