@@ -25,6 +25,8 @@ import { renderRecordPage } from './apprecord.js';
 import { renderFacilities } from './facilities.js';
 import { renderVacancy, mayReadVacancies } from './vacancy.js';
 import { renderPatients } from './patients.js';
+import { renderAlerts } from './alerts.js';
+import { startAlertBanner, stopAlertBanner } from './alertbanner.js';
 
 // Pages besides home, and the roles that may open them (null: everyone).
 const PAGES = {
@@ -40,6 +42,7 @@ const PAGES = {
   facilities: { render: renderFacilities, roles: null },
   vacancy: { render: renderVacancy, roles: null },
   patients: { render: renderPatients, roles: null },
+  alerts: { render: renderAlerts, roles: null },
 };
 
 const app = { view: 'boot', enrolling: false, ctx: { alive: false } };
@@ -81,6 +84,8 @@ function parseRoute() {
     };
   }
   if (/^#\/rounds\/?$/.test(hash)) return { name: 'patients', sub: 'rounds' };
+  m = hash.match(/^#\/alerts(?:\/([^/?#]+))?\/?(?:\?(.*))?$/);
+  if (m) return { name: 'alerts', id: m[1] ? decodeURIComponent(m[1]) : null, params: new URLSearchParams(m[2] || '') };
   m = hash.match(/^#\/(profile|tenant|tokens|audit)\/?$/);
   if (m) return { name: m[1] };
   return { name: 'home' };
@@ -173,6 +178,7 @@ function startApp() {
   showView('app-view');
   updateTitle();
   enterHome({ onLost: sessionLost, onEnrol: () => { if (session.user && !app.enrolling) showEnrol(); } });
+  startAlertBanner();
   if (parseRoute().name === 'invite') history.replaceState(null, '', '#/');
   route();
   if (!LANGUAGES.includes(u.language)) languageFromProfile(u);
@@ -196,6 +202,7 @@ function leaveApp({ keepRoute = false } = {}) {
   app.ctx.alive = false;
   app.enrolling = false;
   leaveHome();
+  stopAlertBanner();
   closeCard();
   session.user = null;
   session.csrf = null;
@@ -207,6 +214,7 @@ function leaveApp({ keepRoute = false } = {}) {
 function showEnrol() {
   app.enrolling = true;
   stopStream();
+  stopAlertBanner();
   showView('enrol-view');
   document.title = `${t('enrol.title')} - carelink`;
   $('enrol-body').replaceChildren(enrolWidget({

@@ -4,7 +4,8 @@
 // last one only to show the login screen in it. The apps' texts (apps,
 // directory, event calendar) live in lang-apps-ja.js / lang-apps-en.js, the
 // vacancy pages' in lang-vacancy-ja.js / lang-vacancy-en.js, the patient
-// files' in lang-patients-ja.js / lang-patients-en.js.
+// files' in lang-patients-ja.js / lang-patients-en.js, the urgent alerts' in
+// lang-alerts-ja.js / lang-alerts-en.js.
 
 import ja from './lang-ja.js';
 import en from './lang-en.js';
@@ -14,10 +15,12 @@ import vacancyJa from './lang-vacancy-ja.js';
 import vacancyEn from './lang-vacancy-en.js';
 import patientsJa from './lang-patients-ja.js';
 import patientsEn from './lang-patients-en.js';
+import alertsJa from './lang-alerts-ja.js';
+import alertsEn from './lang-alerts-en.js';
 
 const DICTS = {
-  ja: { ...ja, ...appsJa, ...vacancyJa, ...patientsJa },
-  en: { ...en, ...appsEn, ...vacancyEn, ...patientsEn },
+  ja: { ...ja, ...appsJa, ...vacancyJa, ...patientsJa, ...alertsJa },
+  en: { ...en, ...appsEn, ...vacancyEn, ...patientsEn, ...alertsEn },
 };
 export const LANGUAGES = ['ja', 'en'];
 const HINT_KEY = 'carelink.lang';
