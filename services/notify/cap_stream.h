@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "alerts.h"
 #include "carelink/pg.h"
@@ -13,6 +14,10 @@
 #define NT_CAP_OFFSET_MINUTES (9 * 60)
 /* how long ended alerts stay in the Atom index */
 #define NT_CAP_ATOM_ENDED_MS (24LL * 3600 * 1000)
+
+/* cap_xml.c - s (NULL: "") as XML character data on f: markup escaped,
+ * characters XML 1.0 forbids (C0 controls but tab, LF and CR) dropped. */
+void nt_cap_xml_text(FILE *f, const char *s);
 
 /* cap_db.c - one function per statement */
 

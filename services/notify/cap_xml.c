@@ -1,6 +1,6 @@
 /* cap_xml.c - an alert's change as a CAP 1.2 document (ALERTS.md "The
  * emergency-services stream"), written by hand with every text escaped */
-#include "alerts.h"
+#include "cap_stream.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,9 +9,7 @@
 
 #define CAP_NS "urn:oasis:names:tc:emergency:cap:1.2"
 
-/* text as XML character data: markup escaped, characters XML 1.0 forbids
- * (C0 controls other than tab, LF and CR) dropped */
-static void cap_text(FILE *f, const char *s)
+void nt_cap_xml_text(FILE *f, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
 		switch (*p) {
@@ -31,7 +29,7 @@ static void cap_text(FILE *f, const char *s)
 static void cap_elem(FILE *f, const char *indent, const char *name, const char *text)
 {
 	fprintf(f, "%s<%s>", indent, name);
-	cap_text(f, text);
+	nt_cap_xml_text(f, text);
 	fprintf(f, "</%s>\n", name);
 }
 
@@ -127,7 +125,7 @@ static void cap_area(FILE *f, const json_t *area)
 			continue;
 		if (any)
 			fputs("、", f);
-		cap_text(f, json_string_value(d));
+		nt_cap_xml_text(f, json_string_value(d));
 		any = true;
 	}
 	if (!any)

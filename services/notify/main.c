@@ -17,7 +17,7 @@ static const struct cl_http_route nt_routes[] = {
 /* the route tables joined into one; NULL-terminated */
 static struct cl_http_route *routes_join(void)
 {
-	const struct cl_http_route *tables[] = {nt_routes, nt_routes_alerts};
+	const struct cl_http_route *tables[] = {nt_routes, nt_routes_alerts, nt_routes_cap};
 	const size_t n_tables = sizeof tables / sizeof tables[0];
 	size_t n = 0;
 	for (size_t i = 0; i < n_tables; i++)
