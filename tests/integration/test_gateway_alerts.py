@@ -17,7 +17,9 @@ reaches notify.
   (unknown keys dropped), unknown ids, refused bodies; an alert raised,
   updated, acknowledged and resolved through the gateway is what notify
   then answers directly; the CAP document and the Atom index reach a token
-  with `alerts:read`, with notify's content type.
+  with `alerts:read` (of a fire department's organisation admin: a token
+  acts as its owner, who is in the alert's audience), with notify's
+  content type.
 """
 
 import json
@@ -281,8 +283,11 @@ def check_reaches_notify(tanaka, alerts_token):
 
 def test():
     tanaka = w.login("tanaka")
-    owner = ph.make_user(a.tenant_id(), a.org_of("tanaka"), "alert-token",
-                         ("member", "org_admin"))
+    # the fire department's system: a token acts as its owner, who is in
+    # the alerts' audience (the fire department's organisation); an office
+    # worker there, whose profession logs in without two-factor
+    owner = ph.make_user(a.tenant_id(), FIRE_ORG, "alert-token", ("member", "org_admin"),
+                         profession="other")
     admin = ph.login_user(owner)
     _, feed_token = ph.create_token(admin, "通知 " + ct.unique("al"), ["feed:read"])
     _, alerts_token = ph.create_token(admin, "消防 CAP " + ct.unique("al"), [SCOPE])
