@@ -14,6 +14,7 @@ import {
 } from './alerts.js';
 import { areaText, audienceText } from './alertform.js';
 import { getOrganisations } from './orgs.js';
+import { refreshAlertBanner } from './alertbanner.js';
 
 const POLL_MS = 3000;
 
@@ -24,6 +25,19 @@ function mayManage(a) {
   if (a.raised_by && a.raised_by.id === u.id) return true;
   const org = a.raised_by && a.raised_by.organisation && a.raised_by.organisation.id;
   return hasRole('alert_manager') && !!u.organisation && u.organisation.id === org;
+}
+
+function audienceHas(aud, u) {
+  return !!aud && (aud.everyone || (aud.organisations || []).includes(u.organisation && u.organisation.id)
+    || (aud.professions || []).includes(u.profession));
+}
+
+/** Whether the person is in the alert's effective audience (who may acknowledge). */
+function inAudience(a) {
+  const u = session.user;
+  if (!u) return false;
+  if (audienceHas(a.audience, u)) return true;
+  return (a.escalation || []).slice(0, a.escalation_level || 0).some((l) => audienceHas(l.audience, u));
 }
 
 function facts(a, orgNames) {
@@ -69,7 +83,7 @@ function ackBox(a, reload) {
   if (a.status !== 'active' || a.acknowledged_by_me) {
     return a.acknowledged_by_me ? h('p', { class: 'ok', testid: 'alert-acked-by-me' }, t('alerts.ackedByMe')) : null;
   }
-  if (a.raised_by && session.user && a.raised_by.id === session.user.id) return null;
+  if (!a.requires_ack || !inAudience(a)) return null;
   const note = h('input', { type: 'text', maxlength: '500', testid: 'alert-ack-note', 'aria-label': t('alerts.note') });
   const err = errorLine('alert-ack-error');
   const btn = h('button', { type: 'button', class: 'primary', testid: 'alert-ack' }, t('alerts.ack'));
@@ -79,7 +93,7 @@ function ackBox(a, reload) {
       const body = note.value.trim() ? { note: note.value.trim() } : {};
       const data = await api('POST', `/alerts/${enc(a.id)}/ack`, body);
       announce(t('alerts.acked'));
-      window.dispatchEvent(new CustomEvent('carelink:notification', { detail: { kind: 'alert', link: `#/alerts/${a.id}` } }));
+      refreshAlertBanner();
       reload(data && data.alert);
     } catch (e) {
       showError(err, e, 'alerts.ackFailed');
