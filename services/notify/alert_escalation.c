@@ -31,15 +31,8 @@ static int escalate_run(struct cl_pg *pg, void *arg)
 	int rc = nt_db_alert_due(pg, &t->id);
 	if (rc <= 0)
 		return rc;
-	/* the tenant is unknown until the row is read: read it unscoped */
-	PGresult *res;
-	char idt[24], tenant[CL_IDENTITY_FIELD_MAX];
-	snprintf(idt, sizeof idt, "%lld", (long long)t->id);
-	const char *p[1] = {idt};
-	rc = cl_pg_exec(pg, &res, "SELECT tenant_id FROM alerts WHERE id = $1::bigint", 1, p);
-	if (rc < 0)
-		goto out;
-	rc = cl_pg_text(res, tenant, sizeof tenant);
+	char tenant[CL_IDENTITY_FIELD_MAX];
+	rc = nt_db_alert_tenant(pg, t->id, tenant, sizeof tenant);
 	if (rc < 0)
 		goto out;
 	rc = nt_db_alert_get(pg, tenant, t->id, false, &before);

@@ -39,6 +39,28 @@ static int refuse(struct nt_alert_refusal *why, const char *code, const char *me
 	return CL_EINVAL;
 }
 
+/* whether every key of o is one of keys */
+static bool keys_only(const json_t *o, const char *const *keys)
+{
+	const char *key;
+	const json_t *v;
+	json_object_foreach((json_t *)o, key, v)
+		if (!word_in(key, keys))
+			return false;
+	return true;
+}
+
+static const char *const create_keys[] = {"kind", "severity", "title", "description",
+					  "instruction", "area", "audience", "requires_ack",
+					  "escalation", NULL};
+static const char *const update_keys[] = {"severity", "title", "description",
+					  "instruction", "area", "note", NULL};
+static const char *const area_keys[] = {"districts", "circle", "polygon", NULL};
+static const char *const circle_keys[] = {"lat", "lng", "radius_km", NULL};
+static const char *const audience_keys[] = {"everyone", "organisations", "professions",
+					    NULL};
+static const char *const level_keys[] = {"after_minutes", "audience", NULL};
+
 /* code points of UTF-8 s */
 static size_t code_points(const char *s)
 {
@@ -72,7 +94,7 @@ static bool number_in(const json_t *v, double lo, double hi, double *out)
 static bool circle_ok(const json_t *c)
 {
 	double lat, lng, r;
-	return json_is_object(c) && number_in(json_object_get(c, "lat"), -90, 90, &lat) &&
+	return json_is_object(c) && keys_only(c, circle_keys) && number_in(json_object_get(c, "lat"), -90, 90, &lat) &&
 	       number_in(json_object_get(c, "lng"), -180, 180, &lng) &&
 	       number_in(json_object_get(c, "radius_km"), 0.01, 100, &r);
 }
@@ -98,7 +120,8 @@ static bool polygon_ok(const json_t *p)
 /* area checked into *out {"districts","circle","polygon"} */
 static int area_check(const json_t *area, json_t **out, struct nt_alert_refusal *why)
 {
-	if (area && !json_is_object(area) && !json_is_null(area))
+	if (area && ((!json_is_object(area) && !json_is_null(area)) ||
+		     (json_is_object(area) && !keys_only(area, area_keys))))
 		return refuse(why, "invalid_area", "地域の指定が正しくありません");
 	const json_t *d = json_object_get(area, "districts");
 	const json_t *c = json_object_get(area, "circle");
@@ -152,7 +175,8 @@ static int audience_check(const json_t *aud, json_t **out, struct nt_alert_refus
 	const json_t *e = json_object_get(aud, "everyone");
 	const json_t *o = json_object_get(aud, "organisations");
 	const json_t *p = json_object_get(aud, "professions");
-	if (!json_is_object(aud) || (e && !json_is_boolean(e)) || !string_list_ok(o) ||
+	if (!json_is_object(aud) || !keys_only(aud, audience_keys) ||
+	    (e && !json_is_boolean(e)) || !string_list_ok(o) ||
 	    !string_list_ok(p))
 		return refuse(why, "invalid_audience", "通知先の指定が正しくありません");
 	bool everyone = json_is_true(e);
@@ -187,7 +211,8 @@ static int escalation_check(const json_t *esc, bool requires_ack, long implied_m
 		const json_t *m = json_object_get(lv, "after_minutes");
 		json_t *aud = NULL;
 		struct nt_alert_refusal inner;
-		if (!json_is_integer(m) || json_integer_value(m) < 1 ||
+		if (!json_is_object(lv) || !keys_only(lv, level_keys) ||
+		    !json_is_integer(m) || json_integer_value(m) < 1 ||
 		    json_integer_value(m) > 1440 || json_integer_value(m) <= last ||
 		    audience_check(json_object_get(lv, "audience"), &aud, &inner) < 0) {
 			json_decref(levels);
@@ -232,8 +257,9 @@ int nt_alert_input_create(const json_t *body, long implied_minutes, json_t **out
 {
 	json_t *in = json_object(), *area = NULL, *aud = NULL, *esc = NULL;
 	int rc = CL_EINVAL;
-	if (!json_is_object(body)) {
-		refuse(why, "invalid_body", "本文はJSONオブジェクトで送ってください");
+	if (!json_is_object(body) || !keys_only(body, create_keys)) {
+		refuse(why, "invalid_body",
+		       "本文は種類、深刻度、件名、内容、指示、地域、通知先、応答要否、段階のJSONオブジェクトで送ってください");
 		goto out;
 	}
 	const json_t *kind = json_object_get(body, "kind");
@@ -301,15 +327,10 @@ int nt_alert_input_update(const json_t *body, json_t **out, struct nt_alert_refu
 		refuse(why, "invalid_body", "本文はJSONオブジェクトで送ってください");
 		goto out;
 	}
-	const char *key;
-	const json_t *v;
-	json_object_foreach((json_t *)body, key, v)
-		if (!word_in(key, (const char *const[]){"severity", "title", "description",
-							 "instruction", "area", "note", NULL})) {
-			refuse(why, "invalid_body",
-			       "変更できるのは深刻度、件名、内容、指示、地域です");
-			goto out;
-		}
+	if (!keys_only(body, update_keys)) {
+		refuse(why, "invalid_body", "変更できるのは深刻度、件名、内容、指示、地域です");
+		goto out;
+	}
 	const json_t *sev = json_object_get(body, "severity");
 	if (sev && !nt_alert_severity_ok(json_string_value(sev))) {
 		refuse(why, "invalid_severity", "深刻度が正しくありません");

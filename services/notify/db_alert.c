@@ -239,6 +239,18 @@ int nt_db_alert_due(struct cl_pg *pg, int64_t *id)
 	return 1;
 }
 
+int nt_db_alert_tenant(struct cl_pg *pg, int64_t id, char *tenant, size_t size)
+{
+	char idt[24];
+	id_text(id, idt);
+	const char *p[1] = {idt};
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res, "SELECT tenant_id FROM alerts WHERE id = $1::bigint", 1, p);
+	if (rc < 0)
+		return rc;
+	return cl_pg_text(res, tenant, size);
+}
+
 int nt_db_alert_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 {
 	char *professions = nt_array_text(n->audience_professions);

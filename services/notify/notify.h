@@ -577,6 +577,10 @@ int nt_db_alert_timeline_add(struct cl_pg *pg, int64_t id, const char *action,
  * acknowledgement, with none, whose next level is due; locked FOR UPDATE
  * SKIP LOCKED. Returns 1 (found), 0 (none) or a cl_pg_exec() code. */
 int nt_db_alert_due(struct cl_pg *pg, int64_t *id);
+/* nt_db_alert_tenant() - the tenant of alert id (escalation works across
+ * tenants) into tenant (size bytes). Returns 0, CL_ENOENT or a
+ * cl_pg_exec() code. */
+int nt_db_alert_tenant(struct cl_pg *pg, int64_t id, char *tenant, size_t size);
 /* nt_db_alert_notification_insert() - n as an urgent notification (like
  * nt_db_notification_insert()). */
 int nt_db_alert_notification_insert(struct cl_pg *pg, struct nt_notification *n);

@@ -249,6 +249,27 @@ static void escalation_rules(void **state)
 	assert_string_equal(create_code(parse("[]")), "invalid_body");
 }
 
+/* unknown keys are refused, not ignored */
+static void unknown_keys(void **state)
+{
+	(void)state;
+	assert_string_equal(create_code(valid_with("photo", "\"x.png\"")), "invalid_body");
+	assert_string_equal(create_code(valid_with("area", "{\"districts\":[\"北\"],"
+							   "\"radius\":1}")),
+			    "invalid_area");
+	assert_string_equal(
+		create_code(valid_with("area", "{\"circle\":{\"lat\":35.6,\"lng\":139.3,"
+					       "\"radius_km\":2,\"r\":1}}")),
+		"invalid_area");
+	assert_string_equal(create_code(valid_with("audience", "{\"everyone\":true,"
+							       "\"users\":[\"u1\"]}")),
+			    "invalid_audience");
+	assert_string_equal(create_code(valid_with(
+				    "escalation", "[{\"after_minutes\":5,\"audience\":"
+						  "{\"everyone\":true},\"x\":1}]")),
+			    "invalid_escalation");
+}
+
 static const char *update_code(const char *text)
 {
 	json_t *out = NULL, *body = parse(text);
@@ -365,6 +386,7 @@ int main(void)
 		cmocka_unit_test(audience_rules),
 		cmocka_unit_test(text_lengths),
 		cmocka_unit_test(escalation_rules),
+		cmocka_unit_test(unknown_keys),
 		cmocka_unit_test(update_rules),
 		cmocka_unit_test(access_rules),
 		cmocka_unit_test(raisers),
