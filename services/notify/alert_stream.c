@@ -222,6 +222,8 @@ static int stream_cap(struct cl_pg *pg, const json_t *alert, const char *alert_i
 		goto out;
 	}
 	rc = nt_cap_db_insert(pg, tenant, id, version, change, identifier, sender, sent, doc);
+	if (rc == CL_ECONFLICT)
+		rc = CL_ERETRY; /* another change took the identifier: read the history again */
 	if (rc < 0)
 		goto out;
 	cl_uuid_new(event_id);
