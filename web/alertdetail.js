@@ -164,28 +164,29 @@ export function renderAlertDetail(root, route, ctx) {
   let current = null;
   let seq = 0;
   let timer = null;
+  // one slot per part; the acknowledgement box is only rebuilt when the
+  // status, level or my acknowledgement change, the management box when the
+  // version or status do, so that a refresh loses nothing typed into them
+  // (nor the focus)
+  const slots = {};
+  for (const k of ['head', 'ack', 'facts', 'acks', 'timeline', 'manage']) slots[k] = h('div', { class: `alert-slot-${k}` });
+  let kept = { ack: null, manage: null };
   function show(a) {
     current = a;
-    const focused = document.activeElement && box.contains(document.activeElement) && document.activeElement.dataset.testid;
-    const editing = focused && /^alert-(edit|ack-note)/.test(focused);
     box.dataset.state = 'loaded';
     box.dataset.status = a.status || '';
     box.dataset.acks = String((a.acknowledgements || []).length);
-    const parts = [
-      h('header', { class: 'alert-detail-head' }, severityTag(a.severity), statusTag(a.status),
-        h('h2', { class: 'alert-title', testid: 'alert-title' }, a.title || '')),
-      ackBox(a, reload),
-      facts(a, orgNames),
-      acknowledgements(a),
-      timeline(a),
-    ];
-    if (editing && box.querySelector('[data-testid="alert-manage"]')) {
-      // keep what a manager is typing; refresh the rest
-      const manage = box.querySelector('[data-testid="alert-manage"]');
-      box.replaceChildren(...parts.filter(Boolean), manage);
-    } else {
-      box.replaceChildren(...parts.filter(Boolean), manageBox(a, reload) || '');
-    }
+    if (!box.contains(slots.head)) box.replaceChildren(...Object.values(slots));
+    slots.head.replaceChildren(h('header', { class: 'alert-detail-head' }, severityTag(a.severity), statusTag(a.status),
+      h('h2', { class: 'alert-title', testid: 'alert-title' }, a.title || '')));
+    slots.facts.replaceChildren(facts(a, orgNames));
+    slots.acks.replaceChildren(acknowledgements(a));
+    slots.timeline.replaceChildren(timeline(a));
+    const ackKey = `${a.status}|${a.acknowledged_by_me}|${a.escalation_level}`;
+    const manageKey = `${a.version}|${a.status}`;
+    if (kept.ack !== ackKey) slots.ack.replaceChildren(...[ackBox(a, reload)].filter(Boolean));
+    if (kept.manage !== manageKey) slots.manage.replaceChildren(...[manageBox(a, reload)].filter(Boolean));
+    kept = { ack: ackKey, manage: manageKey };
   }
   async function reload(given) {
     if (given && given.id) { show(given); return; }
