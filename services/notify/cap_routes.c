@@ -86,12 +86,20 @@ static void atom_entry(FILE *f, const json_t *a, const char *tenant)
 static enum MHD_Result nt_cap_atom(struct cl_http_req *req)
 {
 	struct nt_app *app = req->app;
-	json_t *alerts = NULL;
+	json_t *alerts = NULL, *ended = NULL;
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
-	int rc = nt_db_alert_list(pg, req->identity.tenant, "all", &alerts);
+	/* the active ones first, then the ended ones (each newest first) */
+	int rc = nt_db_alert_list(pg, req->identity.tenant, "active", &alerts);
+	if (rc == 0)
+		rc = nt_db_alert_list(pg, req->identity.tenant, "ended", &ended);
 	cl_pg_pool_put(&app->svc->pool, pg);
-	if (rc < 0)
+	if (rc == 0)
+		json_array_extend(alerts, ended);
+	json_decref(ended);
+	if (rc < 0) {
+		json_decref(alerts);
 		return cl_http_fail(req, rc);
+	}
 
 	int64_t now = cl_now_ms();
 	char updated[32];
