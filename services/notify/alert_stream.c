@@ -189,7 +189,7 @@ static void stream_reference(char *out, size_t size, const json_t *m)
 
 /* the CAP message of change: recorded, then added to the outbox */
 static int stream_cap(struct cl_pg *pg, const json_t *alert, const char *alert_id,
-		      int64_t id, const char *change, int64_t now)
+		      int64_t id, const char *change, const char *web, int64_t now)
 {
 	const char *tenant = stream_str(alert, "tenant_id");
 	int version = (int)json_integer_value(json_object_get(alert, "version"));
@@ -216,7 +216,7 @@ static int stream_cap(struct cl_pg *pg, const json_t *alert, const char *alert_i
 		if (n > 1)
 			stream_reference(refs, sizeof refs, json_array_get(history, n - 1));
 	}
-	doc = nt_cap_document(alert, change, identifier, sent, refs, NULL);
+	doc = nt_cap_document(alert, change, identifier, sent, refs, web);
 	if (!doc) {
 		rc = CL_EINVAL;
 		goto out;
@@ -257,5 +257,8 @@ int nt_alert_stream_add(struct cl_pg *pg, const struct cl_avro_registry *schemas
 	json_decref(e);
 	if (rc < 0)
 		return rc;
-	return stream_cap(pg, alert, alert_id, id, change, now);
+	/* extra's "web", when the caller knows the alert page's public URL,
+	 * becomes the CAP message's <web> */
+	return stream_cap(pg, alert, alert_id, id, change,
+			  json_string_value(json_object_get(extra, "web")), now);
 }
