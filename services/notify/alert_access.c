@@ -52,11 +52,6 @@ static bool is_raiser(const json_t *alert, const struct cl_identity *who)
 	return id && strcmp(id, who->user) == 0;
 }
 
-bool nt_alert_may_read(const json_t *alert, const struct cl_identity *who)
-{
-	return is_raiser(alert, who) || tenant_admin(who) || nt_alert_in_effective(alert, who);
-}
-
 bool nt_alert_may_manage(const json_t *alert, const struct cl_identity *who)
 {
 	if (is_raiser(alert, who) || tenant_admin(who))
@@ -65,6 +60,13 @@ bool nt_alert_may_manage(const json_t *alert, const struct cl_identity *who)
 	const char *org_id = json_string_value(json_object_get(org, "id"));
 	return cl_identity_has_role(who, NT_ROLE_ALERT_MANAGER) && org_id && *org_id &&
 	       strcmp(org_id, who->organisation) == 0;
+}
+
+/* ALERTS.md's readers, and the managers (who could not otherwise see
+ * what they may update, resolve or cancel) */
+bool nt_alert_may_read(const json_t *alert, const struct cl_identity *who)
+{
+	return nt_alert_in_effective(alert, who) || nt_alert_may_manage(alert, who);
 }
 
 bool nt_alert_may_raise(const char *raisers, const struct cl_identity *who)

@@ -525,8 +525,9 @@ bool nt_alert_audience_has(const json_t *audience, const struct cl_identity *who
  * the base audience and those of the escalation levels reached. */
 bool nt_alert_in_effective(const json_t *alert, const struct cl_identity *who);
 /* nt_alert_may_read(), nt_alert_may_manage() - ALERTS.md's readers
- * (audience, raiser, tenant admins) and managers (raiser, alert_manager of
- * the raiser's organisation, tenant admins). */
+ * (effective audience, raiser, tenant admins, and also the managers, who
+ * could not otherwise see what they may change) and managers (raiser,
+ * alert_manager of the raiser's organisation, tenant admins). */
 bool nt_alert_may_read(const json_t *alert, const struct cl_identity *who);
 bool nt_alert_may_manage(const json_t *alert, const struct cl_identity *who);
 /* nt_alert_may_raise() - whether who's profession is in the

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Urgent alerts, asked of notify directly with signed identities
 (services/notify/ALERTS.md): raise, read, update, acknowledge, resolve and
-cancel with every refusal; who sees what (the audience, the raiser and
-tenant admins; 404 for everyone else); the pending list; the urgent
+cancel with every refusal; who sees what (the effective audience, the
+raiser, tenant admins and the alert managers of the raiser's organisation;
+404 for everyone else); the pending list; the urgent
 notifications in the audience's feed; a refused request changes nothing.
 
 The people are made up for a tenant of this run alone (notify trusts the
@@ -143,10 +144,11 @@ def test_lifecycle():
 
     # who sees it
     for who, what in ((RAISER, "raiser"), (FIRE1, "fire org"), (OFFICER, "profession"),
-                      (ADMIN, "tenant admin")):
+                      (ADMIN, "tenant admin"), (MANAGER, "alert_manager of the raiser's")):
         expect(call(who, "GET", "/v1/alerts/" + aid), 200, "read by " + what)
         ct.check(aid in ids(alerts(who)), "%s lists it" % what)
-    for who, what in ((NURSE, "outside the audience"), (MANAGER, "raiser's manager")):
+    for who, what in ((NURSE, "outside the audience"),
+                      (FAR_MANAGER, "alert_manager of another organisation")):
         expect(call(who, "GET", "/v1/alerts/" + aid), 404, "read by " + what,
                "alert_not_found")
         ct.check(aid not in ids(alerts(who)), "%s does not list it" % what)
@@ -169,6 +171,7 @@ def test_lifecycle():
     ct.check(aid in ids(alerts(FIRE1, "?pending=1")), "pending for fire1")
     ct.check(aid in ids(alerts(OFFICER, "?pending=1")), "pending for the officer")
     ct.check(aid not in ids(alerts(RAISER, "?pending=1")), "not pending for the raiser")
+    ct.check(aid not in ids(alerts(MANAGER, "?pending=1")), "not pending for a manager")
     expect(call(FIRE1, "GET", "/v1/alerts?status=soon"), 400, "bad status", "invalid_status")
 
     # acknowledge

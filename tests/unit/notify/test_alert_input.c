@@ -332,6 +332,8 @@ static void access_rules(void **state)
 	assert_true(nt_alert_may_read(a, &officer));
 	assert_false(nt_alert_may_read(a, &nurse));
 	assert_true(nt_alert_may_read(a, &admin));
+	assert_true(nt_alert_may_read(a, &manager));
+	assert_false(nt_alert_may_read(a, &other_manager));
 	assert_false(nt_alert_in_effective(a, &raiser));
 	/* the first level reached: nurses join */
 	json_object_set_new(a, "escalation_level", json_integer(1));
