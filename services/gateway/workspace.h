@@ -1,8 +1,9 @@
 /* workspace.h - the forwarder of the routes other services serve: records'
  * shared workspace (spaces, threads, posts, comments, confirmations,
  * attachments, search; services/records/API.md) and apps (apps.h;
- * services/records/APPS.md), and vacancy's capacity, beds and holds
- * (vacancy.h; services/vacancy/API.md). Every such route is forwarded to
+ * services/records/APPS.md), vacancy's capacity, beds and holds
+ * (vacancy.h; services/vacancy/API.md), and notify's urgent alerts
+ * (alerts.h; services/notify/ALERTS.md). Every such route is forwarded to
  * its service with the signed identity of the caller, from /api/v1/<tail>
  * to the service's /v1/<tail>. The service decides who may do what; its
  * status and body pass through unchanged. */
