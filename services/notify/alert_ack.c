@@ -9,7 +9,7 @@
 
 struct ack_tx {
 	struct cl_http_req *req;
-	const struct cl_avro_registry *schemas;
+	const struct nt_app *app;
 	const char *note;
 	const char *refusal;
 	json_t *alert;
@@ -43,7 +43,7 @@ static int ack_run(struct cl_pg *pg, void *arg)
 	}
 	if (rc < 0)
 		goto out;
-	rc = nt_alert_change_record(pg, t->schemas, who->tenant, id, "acknowledged",
+	rc = nt_alert_change_record(pg, t->app, who->tenant, id, "acknowledged",
 				    "acknowledged", who, t->note, NULL, &t->alert);
 out:
 	json_decref(a);
@@ -58,7 +58,7 @@ enum MHD_Result nt_alert_ack(struct cl_http_req *req)
 	json_t *body = nt_alert_body_optional(req, &bad);
 	if (bad)
 		return req->result;
-	struct ack_tx t = {.req = req, .schemas = app->svc->schemas};
+	struct ack_tx t = {.req = req, .app = app};
 	int rc = nt_alert_input_note(body, &t.note, &why);
 	if (rc < 0) {
 		json_decref(body);

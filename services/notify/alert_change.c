@@ -97,8 +97,7 @@ static int change_notify(struct cl_pg *pg, const struct cl_avro_registry *schema
 	return rc < 0 ? rc : 0;
 }
 
-int nt_alert_change_record(struct cl_pg *pg, const struct cl_avro_registry *schemas,
-			   const char *tenant, int64_t id, const char *action,
+int nt_alert_change_record(struct cl_pg *pg, const struct nt_app *app, const char *tenant, int64_t id, const char *action,
 			   const char *stream_change, const struct cl_identity *by,
 			   const char *note, const json_t *notify_audience, json_t **alert)
 {
@@ -110,11 +109,16 @@ int nt_alert_change_record(struct cl_pg *pg, const struct cl_avro_registry *sche
 	if (rc < 0)
 		goto out;
 	extra = change_extra(action, by, note);
-	rc = nt_alert_stream_add(pg, schemas, a, stream_change, extra);
+	const char *base = cl_cfg_get(&app->svc->cfg, "notify.public_url", "");
+	if (*base)
+		json_object_set_new(extra, "web",
+				    json_sprintf("%s/#/alerts/%s", base,
+						 json_string_value(json_object_get(a, "id"))));
+	rc = nt_alert_stream_add(pg, app->svc->schemas, a, stream_change, extra);
 	if (rc < 0)
 		goto out;
 	if (notify_audience) {
-		rc = change_notify(pg, schemas, a, action, by, notify_audience);
+		rc = change_notify(pg, app->svc->schemas, a, action, by, notify_audience);
 		if (rc < 0)
 			goto out;
 	}

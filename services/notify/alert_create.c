@@ -5,7 +5,7 @@
 #include "carelink/err.h"
 
 struct create_tx {
-	const struct cl_avro_registry *schemas;
+	const struct nt_app *app;
 	const struct cl_identity *who;
 	const json_t *input;
 	json_t *alert;
@@ -20,7 +20,7 @@ static int create_run(struct cl_pg *pg, void *arg)
 	int rc = nt_db_alert_insert(pg, t->input, t->who, &id);
 	if (rc < 0)
 		return rc;
-	return nt_alert_change_record(pg, t->schemas, t->who->tenant, id, "raised", "raised",
+	return nt_alert_change_record(pg, t->app, t->who->tenant, id, "raised", "raised",
 				      t->who, "", json_object_get(t->input, "audience"),
 				      &t->alert);
 }
@@ -47,7 +47,7 @@ enum MHD_Result nt_alert_create(struct cl_http_req *req)
 	if (rc < 0)
 		return cl_http_error(req, 400, why.code, why.message);
 
-	struct create_tx t = {.schemas = app->svc->schemas, .who = &req->identity,
+	struct create_tx t = {.app = app, .who = &req->identity,
 			      .input = input};
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, create_run, &t);

@@ -9,7 +9,7 @@
 
 struct end_tx {
 	struct cl_http_req *req;
-	const struct cl_avro_registry *schemas;
+	const struct nt_app *app;
 	const char *status;    /* "resolved" or "cancelled" */
 	const char *note;
 	json_t *alert;
@@ -37,7 +37,7 @@ static int end_run(struct cl_pg *pg, void *arg)
 		goto out;
 	aud = nt_alert_audience_union(
 		a, 1, 0, (int)json_integer_value(json_object_get(a, "escalation_level")));
-	rc = nt_alert_change_record(pg, t->schemas, who->tenant, id, t->status, t->status, who,
+	rc = nt_alert_change_record(pg, t->app, who->tenant, id, t->status, t->status, who,
 				    t->note, aud, &t->alert);
 out:
 	json_decref(aud);
@@ -53,7 +53,7 @@ enum MHD_Result nt_alert_end(struct cl_http_req *req, const char *status)
 	json_t *body = nt_alert_body_optional(req, &bad);
 	if (bad)
 		return req->result;
-	struct end_tx t = {.req = req, .schemas = app->svc->schemas, .status = status};
+	struct end_tx t = {.req = req, .app = app, .status = status};
 	int rc = nt_alert_input_note(body, &t.note, &why);
 	if (rc < 0) {
 		json_decref(body);

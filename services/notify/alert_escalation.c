@@ -18,7 +18,7 @@
 #define ESCALATION_ROUNDS 100
 
 struct escalate_tx {
-	const struct cl_avro_registry *schemas;
+	const struct nt_app *app;
 	int64_t id;
 	bool done;   /* an alert was escalated */
 };
@@ -43,7 +43,7 @@ static int escalate_run(struct cl_pg *pg, void *arg)
 	if (rc < 0)
 		goto out;
 	aud = nt_alert_audience_union(before, 0, level, level + 1);
-	rc = nt_alert_change_record(pg, t->schemas, tenant, t->id, "escalated", "escalated",
+	rc = nt_alert_change_record(pg, t->app, tenant, t->id, "escalated", "escalated",
 				    NULL, NT_ALERT_ESCALATED_NOTE, aud, &after);
 	if (rc == 0)
 		t->done = true;
@@ -58,7 +58,7 @@ static void escalation_tick(struct cl_ticker *ticker, struct cl_pg *pg, void *ar
 {
 	struct nt_app *app = arg;
 	for (int i = 0; i < ESCALATION_ROUNDS && !cl_ticker_stopping(ticker); i++) {
-		struct escalate_tx t = {.schemas = app->svc->schemas};
+		struct escalate_tx t = {.app = app};
 		int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, escalate_run, &t);
 		if (rc < 0) {
 			cl_log_warn("alert escalation failed", "detail", cl_strerror(rc), NULL);

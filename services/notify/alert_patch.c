@@ -7,7 +7,7 @@
 
 struct patch_tx {
 	struct cl_http_req *req;
-	const struct cl_avro_registry *schemas;
+	const struct nt_app *app;
 	const json_t *changes;
 	const char *refusal;   /* the 403/409 code when refused */
 	json_t *alert;
@@ -39,7 +39,7 @@ static int patch_run(struct cl_pg *pg, void *arg)
 		goto out;
 	aud = nt_alert_audience_union(
 		a, 1, 0, (int)json_integer_value(json_object_get(a, "escalation_level")));
-	rc = nt_alert_change_record(pg, t->schemas, who->tenant, id, "updated", "edited", who,
+	rc = nt_alert_change_record(pg, t->app, who->tenant, id, "updated", "edited", who,
 				    json_string_value(json_object_get(t->changes, "note")), aud,
 				    &t->alert);
 out:
@@ -61,7 +61,7 @@ enum MHD_Result nt_alert_patch(struct cl_http_req *req)
 	if (rc < 0)
 		return cl_http_error(req, 400, why.code, why.message);
 
-	struct patch_tx t = {.req = req, .schemas = app->svc->schemas, .changes = changes};
+	struct patch_tx t = {.req = req, .app = app, .changes = changes};
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, patch_run, &t);
 	cl_pg_pool_put(&app->svc->pool, pg);

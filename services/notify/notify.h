@@ -587,11 +587,11 @@ int nt_db_alert_tenant(struct cl_pg *pg, int64_t id, char *tenant, size_t size);
 int nt_db_alert_notification_insert(struct cl_pg *pg, struct nt_notification *n);
 
 /* alert_change.c - what every change does after its rows: the timeline
- * entry, the stream (nt_alert_stream_add()) and the urgent notification of
- * audience (NULL: none). alert is re-read after the change. Returns 0 or a
- * negative code. */
-int nt_alert_change_record(struct cl_pg *pg, const struct cl_avro_registry *schemas,
-			   const char *tenant, int64_t id, const char *action,
+ * entry, the stream (nt_alert_stream_add(); the CAP message's web is the
+ * alert page under notify.public_url when that is set) and the urgent
+ * notification of audience (NULL: none). *alert (new reference) is the
+ * alert re-read after the change. Returns 0 or a negative code. */
+int nt_alert_change_record(struct cl_pg *pg, const struct nt_app *app, const char *tenant, int64_t id, const char *action,
 			   const char *stream_change, const struct cl_identity *by,
 			   const char *note, const json_t *notify_audience, json_t **alert);
 
