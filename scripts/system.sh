@@ -99,7 +99,8 @@ identity.key = $key
 kafka.bootstrap.servers = $(cat "$VAR/bootstrap.servers")
 records.url = http://127.0.0.1:$(port_of records)
 vacancy.url = http://127.0.0.1:$(port_of vacancy)
-notify.url = http://127.0.0.1:$(port_of notify)"
+notify.url = http://127.0.0.1:$(port_of notify)
+notify.public_url = http://127.0.0.1:$BASE"
 }
 
 wait_ready() {
