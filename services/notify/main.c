@@ -14,22 +14,10 @@ static const struct cl_http_route nt_routes[] = {
 	{NULL, NULL, NULL, 0},
 };
 
-/* the route tables joined into one; NULL-terminated */
-static struct cl_http_route *routes_join(void)
-{
-	const struct cl_http_route *tables[] = {nt_routes, nt_routes_alerts, nt_routes_cap};
-	const size_t n_tables = sizeof tables / sizeof tables[0];
-	size_t n = 0;
-	for (size_t i = 0; i < n_tables; i++)
-		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			n++;
-	struct cl_http_route *all = cl_xcalloc(n + 1, sizeof *all);
-	size_t k = 0;
-	for (size_t i = 0; i < n_tables; i++)
-		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			all[k++] = *r;
-	return all;
-}
+/* the route tables of the service's parts, joined at start */
+static const struct cl_http_route *const route_tables[] = {
+	nt_routes, nt_routes_alerts, nt_routes_cap
+};
 
 static const char *const nt_topics[] = {NT_TOPIC_POSTS, NT_TOPIC_DIRECTORY,
 					       NT_TOPIC_VACANCY, NT_TOPIC_RECORDS, NULL};
@@ -58,7 +46,8 @@ int main(int argc, char **argv)
 	rc = nt_alert_escalation_start(&app);
 	if (rc < 0)
 		goto out_consumer;
-	routes = routes_join();
+	routes = cl_http_routes_join(route_tables,
+				     sizeof route_tables / sizeof route_tables[0]);
 	rc = cl_service_serve(&svc, routes, &app, false);
 	if (rc < 0)
 		goto out_escalation;

@@ -7,25 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* the route tables of the service's parts joined into one; NULL-terminated */
-static struct cl_http_route *routes_join(void)
-{
-	const struct cl_http_route *tables[] = {rec_routes_spaces, rec_routes_posts,
-						rec_routes_apps, rec_routes_imports,
-						rec_routes_events, rec_routes_patients,
-						rec_routes_entries};
-	const size_t n_tables = sizeof tables / sizeof tables[0];
-	size_t n = 0;
-	for (size_t i = 0; i < n_tables; i++)
-		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			n++;
-	struct cl_http_route *all = cl_xcalloc(n + 1, sizeof *all);
-	size_t k = 0;
-	for (size_t i = 0; i < n_tables; i++)
-		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			all[k++] = *r;
-	return all;
-}
+/* the route tables of the service's parts, joined at start */
+static const struct cl_http_route *const route_tables[] = {
+	rec_routes_spaces, rec_routes_posts, rec_routes_apps, rec_routes_imports,
+	rec_routes_events, rec_routes_patients, rec_routes_entries
+};
 
 /* carelink-records --verify-audit: walk the audit chain of patient files
  * with the owner's connection (pg.migrate_conninfo) when configured, else
@@ -94,7 +80,8 @@ int main(int argc, char **argv)
 	rc = rec_reminders_start(&app);
 	if (rc < 0)
 		goto out_imports;
-	routes = routes_join();
+	routes = cl_http_routes_join(route_tables,
+				     sizeof route_tables / sizeof route_tables[0]);
 	rc = cl_service_serve(&svc, routes, &app, false);
 	if (rc < 0)
 		goto out_reminders;

@@ -5,23 +5,10 @@
 #include <carelink/util.h>
 #include <stdlib.h>
 
-/* the route tables joined into one; NULL-terminated */
-static struct cl_http_route *routes_join(void)
-{
-	const struct cl_http_route *tables[] = {vac_routes_core, vac_routes_holds,
-						  vac_routes_watches};
-	const size_t n_tables = sizeof tables / sizeof tables[0];
-	size_t n = 0;
-	for (size_t i = 0; i < n_tables; i++)
-		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			n++;
-	struct cl_http_route *all = cl_xcalloc(n + 1, sizeof *all);
-	size_t k = 0;
-	for (size_t i = 0; i < n_tables; i++)
-		for (const struct cl_http_route *r = tables[i]; r->method; r++)
-			all[k++] = *r;
-	return all;
-}
+/* the route tables of the service's parts, joined at start */
+static const struct cl_http_route *const route_tables[] = {
+	vac_routes_core, vac_routes_holds, vac_routes_watches
+};
 
 static const char *const directory_topics[] = {"carelink.directory", NULL};
 
@@ -53,7 +40,8 @@ int main(int argc, char **argv)
 	rc = vac_freshness_start(&app);
 	if (rc < 0)
 		goto out_expiry;
-	routes = routes_join();
+	routes = cl_http_routes_join(route_tables,
+				     sizeof route_tables / sizeof route_tables[0]);
 	rc = cl_service_serve(&svc, routes, &app, false);
 	if (rc == 0)
 		rc = cl_service_run(&svc);

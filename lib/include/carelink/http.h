@@ -65,6 +65,11 @@ struct cl_http_route {
 	unsigned flags;
 };
 
+/* cl_http_routes_join() - the n NULL-terminated route tables (a service's
+ * parts each keep their own) as one new NULL-terminated table, in order;
+ * the caller frees it. */
+struct cl_http_route *cl_http_routes_join(const struct cl_http_route *const *tables, size_t n);
+
 /* GnuTLS priorities when none are configured: TLS 1.2 minimum, 1.3 preferred */
 #define CL_HTTP_TLS_PRIORITIES "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%SERVER_PRECEDENCE"
 
