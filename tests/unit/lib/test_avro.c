@@ -232,6 +232,8 @@ static void test_registry_lookup(void **state)
 		"carelink.alerts.AlertUpdated",
 		"carelink.alerts.AlertAcknowledged",
 		"carelink.alerts.AlertResolved",
+		"carelink.notifications.NotificationsRead",
+		"carelink.notifications.NotificationPreferencesChanged",
 	};
 	struct cl_avro_schema_info info, again;
 	const size_t n = sizeof(names) / sizeof(names[0]);
