@@ -127,6 +127,11 @@ struct nt_notification {
 	 * the plan is applied (but exclude_user); audience_users is filled
 	 * in then. A patient notice left with nobody to tell is not stored. */
 	bool audience_team;
+	/* urgent (alerts, FEED.md): shown first, never muted, never silent */
+	bool urgent;
+	/* NULL: not inside a thread; else a reader who muted the thread does
+	 * not get it (unless urgent or a mention) */
+	const char *thread_id;
 };
 
 void nt_notification_release(struct nt_notification *n);
@@ -461,6 +466,14 @@ int nt_plan_apply(struct nt_app *app, struct nt_plan *plan, char *reason,
 /* nt_notification_event() - the NotificationCreated event of an inserted
  * n; new reference. */
 json_t *nt_notification_event(const struct nt_notification *n);
+
+/* nt_db_recipients_add() - the per-person rows of a targeted notification
+ * (FEED.md "Fan-out"): one row in notification_recipients for each user id
+ * of users (an array of strings; NULL or empty: none) for the inserted
+ * notification n (n->id set). Call it in the transaction that inserted n.
+ * 0 or a negative CL_E* code. (db_recipients.c) */
+int nt_db_recipients_add(struct cl_pg *pg, const struct nt_notification *n,
+			 const json_t *users);
 
 /* consume.c - the handler of the consumer of carelink.posts,
  * carelink.directory, carelink.vacancy and carelink.records (cl_consume_fn; arg is the struct nt_app): decodes,
