@@ -53,12 +53,13 @@ int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 	char *professions = nt_array_text(n->audience_professions);
 	char *organisations = nt_array_text(n->audience_organisations);
 	char *excluded = nt_array_text(n->exclude_users);
-	const char *p[19] = {
+	const char *p[21] = {
 		n->tenant_id, n->source_event_id, n->kind, n->title, n->body,
 		n->link, n->actor_id, n->actor_name,
 		n->audience_everyone ? "true" : "false",
 		users, professions, organisations, n->exclude_user, excluded,
 		n->subject_id, n->post_id, n->space_id, n->app_id, n->patient_id,
+		n->thread_id, n->urgent ? "true" : "false",
 	};
 	PGresult *res;
 	int rc = cl_pg_exec(
@@ -66,15 +67,17 @@ int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 		"INSERT INTO notifications (tenant_id, source_event_id, kind, title,"
 		" body, link, actor_id, actor_name, audience_everyone, audience_users,"
 		" audience_professions, audience_organisations, exclude_user,"
-		" exclude_users, subject_id, post_id, space_id, app_id, patient_id)"
+		" exclude_users, subject_id, post_id, space_id, app_id, patient_id,"
+		" thread_id, urgent)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean,"
 		" ARRAY(SELECT json_array_elements_text($10::json)),"
 		" ARRAY(SELECT json_array_elements_text($11::json)),"
 		" ARRAY(SELECT json_array_elements_text($12::json)), $13,"
-		" ARRAY(SELECT json_array_elements_text($14::json)), $15, $16, $17, $18, $19)"
+		" ARRAY(SELECT json_array_elements_text($14::json)), $15, $16, $17, $18, $19,"
+		" $20, $21::boolean)"
 		" ON CONFLICT (source_event_id, kind) DO NOTHING"
 		" RETURNING id, floor(extract(epoch FROM created_at) * 1000)::bigint",
-		19, p);
+		21, p);
 	free(users);
 	free(professions);
 	free(organisations);

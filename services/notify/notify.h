@@ -178,6 +178,7 @@ struct nt_plan {
 	struct nt_app_readers app;     /* app_id NULL: no copy to update */
 	struct nt_patient_team team;   /* patient_id NULL: no copy to update */
 	const char *withdraw_id;       /* NULL, or the post/comment/record withdrawn */
+	const char *thread_id;         /* NULL, or the thread of every notice (posts) */
 	struct nt_notification notices[NT_PLAN_NOTICES_MAX];
 	size_t n_notices;
 	int created;                   /* set by nt_plan_apply() */
@@ -243,12 +244,13 @@ const char *nt_event_text(const json_t *ev, const char *key);
 /* nt_string_array() - whether a is an array of non-empty strings. */
 bool nt_string_array(const json_t *a);
 /* nt_plan_begin() - set the plan's event id, tenant and the space copy
- * from the event's event_id, tenant_id, time, space_id and audience.
+ * from the event's event_id, tenant_id, time, space_id and audience, and
+ * its thread from the event's thread_id (NULL when the event has none).
  * Returns 0 or CL_EINVAL with a reason. */
 int nt_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
 		  char *reason, size_t reason_size);
 /* nt_plan_notice() - the next notice of plan, zeroed, with tenant, source
- * event, kind, space or app and subject set; post_id may be NULL. */
+ * event, kind, space or app, thread and subject set; post_id may be NULL. */
 struct nt_notification *nt_plan_notice(struct nt_plan *plan, const char *kind,
 				       const char *subject_id, const char *post_id);
 /* nt_notice_space_audience() - n is for every reader of plan's space: the

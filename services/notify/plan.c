@@ -65,6 +65,7 @@ int nt_plan_begin(struct nt_plan *plan, const json_t *ev, const char *what,
 	plan->event_id = nt_event_str(ev, "event_id");
 	plan->tenant_id = nt_event_str(ev, "tenant_id");
 	plan->space.space_id = nt_event_str(ev, "space_id");
+	plan->thread_id = nt_event_str(ev, "thread_id");
 	if (!plan->event_id || !plan->tenant_id || !plan->space.space_id ||
 	    !json_is_integer(time) || !nt_string_array(professions) ||
 	    !nt_string_array(organisations)) {
@@ -94,6 +95,7 @@ struct nt_notification *nt_plan_notice(struct nt_plan *plan, const char *kind,
 	n->post_id = post_id;
 	n->space_id = plan->space.space_id;
 	n->app_id = plan->app.app_id;
+	n->thread_id = plan->thread_id;
 	return n;
 }
 

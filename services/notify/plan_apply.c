@@ -48,6 +48,10 @@ json_t *nt_notification_event(const struct nt_notification *n)
 	json_object_set_new(ev, "exclude_users", array_or_empty(n->exclude_users));
 	json_object_set_new(ev, "subject_id", str_or_null(n->subject_id));
 	json_object_set_new(ev, "space_id", str_or_null(n->space_id));
+	json_object_set_new(ev, "urgent", json_boolean(n->urgent));
+	json_object_set_new(ev, "thread_id", str_or_null(n->thread_id));
+	json_object_set_new(ev, "app_id", str_or_null(n->app_id));
+	json_object_set_new(ev, "patient_id", str_or_null(n->patient_id));
 	return ev;
 }
 
@@ -119,6 +123,10 @@ static int plan_tx_run(struct cl_pg *pg, void *arg)
 			return rc;
 		if (rc == 0)
 			continue; /* this kind exists for the event already */
+		/* targeted: one row per named person (FEED.md "Fan-out") */
+		rc = nt_db_recipients_add(pg, n, n->audience_users);
+		if (rc < 0)
+			return rc;
 		json_t *ev = nt_notification_event(n);
 		rc = cl_outbox_add(pg, t->schemas, NT_TOPIC_NOTIFICATIONS, n->tenant_id,
 				   NT_SCHEMA_NOTIFICATION_CREATED, ev);

@@ -46,6 +46,7 @@
 #include "../../../services/notify/db_space.c"
 #include "../../../services/notify/db_app.c"
 #include "../../../services/notify/db_patient_team.c"
+#include "../../../services/notify/db_recipients.c"
 #include "../../../services/notify/plan_apply.c"
 #include "../../../services/notify/consume.c"
 
