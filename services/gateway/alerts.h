@@ -36,5 +36,10 @@ enum MHD_Result gw_al_alert_cancel(struct cl_http_req *req);
  * with alerts:read) */
 enum MHD_Result gw_al_alert_cap(struct cl_http_req *req);
 enum MHD_Result gw_al_atom(struct cl_http_req *req);
+/* alerts_photo.c: PUT /alerts/:id/photo (session; raw image body up to
+ * http.max_upload, notify keeps 5 MiB), GET /alerts/:id/photo (sessions or
+ * tokens with alerts:read) */
+enum MHD_Result gw_al_photo_put(struct cl_http_req *req);
+enum MHD_Result gw_al_photo_get(struct cl_http_req *req);
 
 #endif

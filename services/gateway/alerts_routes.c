@@ -13,5 +13,7 @@ const struct cl_http_route gw_routes_alerts[] = {
 	{"POST", "/api/v1/alerts/:id/resolve", gw_al_alert_resolve, 0},
 	{"POST", "/api/v1/alerts/:id/cancel", gw_al_alert_cancel, 0},
 	{"GET", "/api/v1/alerts/:id/cap", gw_al_alert_cap, 0},
+	{"PUT", "/api/v1/alerts/:id/photo", gw_al_photo_put, CL_HTTP_UPLOAD},
+	{"GET", "/api/v1/alerts/:id/photo", gw_al_photo_get, 0},
 	{NULL, NULL, NULL, 0},
 };

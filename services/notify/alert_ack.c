@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "alerts.h"
 #include "carelink/err.h"
 
 struct ack_tx {
@@ -45,6 +46,9 @@ static int ack_run(struct cl_pg *pg, void *arg)
 		goto out;
 	rc = nt_alert_change_record(pg, t->app, who->tenant, id, "acknowledged",
 				    "acknowledged", who, t->note, NULL, &t->alert);
+	if (rc < 0)
+		goto out;
+	rc = nt_alert_ack_notify(pg, t->app->svc->schemas, t->alert, who, t->note);
 out:
 	json_decref(a);
 	return rc;

@@ -85,6 +85,7 @@ static int change_notify(struct cl_pg *pg, const struct cl_avro_registry *schema
 		.audience_organisations =
 			json_incref(json_object_get(audience, "organisations")),
 		.subject_id = id,
+		.urgent = true,
 	};
 	int rc = nt_db_alert_notification_insert(pg, &n);
 	if (rc == 1) {
@@ -93,6 +94,49 @@ static int change_notify(struct cl_pg *pg, const struct cl_avro_registry *schema
 				   NT_SCHEMA_NOTIFICATION_CREATED, ev);
 		json_decref(ev);
 	}
+	nt_notification_release(&n);
+	return rc < 0 ? rc : 0;
+}
+
+int nt_alert_ack_notify(struct cl_pg *pg, const struct cl_avro_registry *schemas,
+			const json_t *alert, const struct cl_identity *by, const char *note)
+{
+	const char *id = json_string_value(json_object_get(alert, "id"));
+	const char *tenant = json_string_value(json_object_get(alert, "tenant_id"));
+	const char *raiser =
+		json_string_value(json_object_get(json_object_get(alert, "raised_by"), "id"));
+	if (!raiser || !*raiser || !strcmp(raiser, by->user))
+		return 0;
+	char source[192];
+	snprintf(source, sizeof source, "alert:%s:ack:%s", id, by->user);
+	json_t *users = json_pack("[s]", raiser);
+	struct nt_notification n = {
+		.tenant_id = tenant,
+		.source_event_id = source,
+		.kind = NT_KIND_ALERT_ACKNOWLEDGED,
+		.title = nt_text_printf("%sさんが緊急連絡を確認しました: %s", by->name,
+					json_string_value(json_object_get(alert, "title"))),
+		.body = nt_text_cut(note && *note ? note : by->organisation_name,
+				    NT_BODY_MAX_CODEPOINTS),
+		.link = nt_text_printf("#/alerts/%s", id),
+		.actor_id = by->user,
+		.actor_name = by->name,
+		.audience_users = users,
+		.subject_id = id,
+		.urgent = true,
+	};
+	int rc = nt_db_alert_notification_insert(pg, &n);
+	if (rc == 1)
+		rc = nt_db_recipients_add(pg, &n, users);
+	else if (rc == 0)
+		goto out; /* told already */
+	if (rc == 0) {
+		json_t *ev = nt_notification_event(&n);
+		rc = cl_outbox_add(pg, schemas, NT_TOPIC_NOTIFICATIONS, tenant,
+				   NT_SCHEMA_NOTIFICATION_CREATED, ev);
+		json_decref(ev);
+	}
+out:
 	nt_notification_release(&n);
 	return rc < 0 ? rc : 0;
 }
@@ -114,6 +158,11 @@ int nt_alert_change_record(struct cl_pg *pg, const struct nt_app *app, const cha
 		json_object_set_new(extra, "web",
 				    json_sprintf("%s/#/alerts/%s", base,
 						 json_string_value(json_object_get(a, "id"))));
+	const json_t *photo = json_object_get(a, "photo");
+	if (*base && json_is_object(photo))
+		json_object_set_new(extra, "photo_uri",
+				    json_sprintf("%s%s", base,
+						 json_string_value(json_object_get(photo, "url"))));
 	rc = nt_alert_stream_add(pg, app->svc->schemas, a, stream_change, extra);
 	if (rc < 0)
 		goto out;

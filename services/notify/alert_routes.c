@@ -12,5 +12,7 @@ const struct cl_http_route nt_routes_alerts[] = {
 	{"POST", "/v1/alerts/:id/ack", nt_alert_ack, CL_HTTP_AUTH},
 	{"POST", "/v1/alerts/:id/resolve", nt_alert_resolve, CL_HTTP_AUTH},
 	{"POST", "/v1/alerts/:id/cancel", nt_alert_cancel, CL_HTTP_AUTH},
+	{"PUT", "/v1/alerts/:id/photo", nt_alert_photo_put, CL_HTTP_AUTH | CL_HTTP_UPLOAD},
+	{"GET", "/v1/alerts/:id/photo", nt_alert_photo_get, CL_HTTP_AUTH},
 	{NULL, NULL, NULL, 0},
 };

@@ -93,6 +93,19 @@ static json_t *stream_audience(const json_t *aud)
 			 stream_strings(json_object_get(aud, "professions")));
 }
 
+static const char *stream_str(const json_t *o, const char *key);
+
+/* the photo's reference (no bytes): null without one */
+static json_t *stream_photo(const json_t *photo)
+{
+	if (!json_is_object(photo))
+		return json_null();
+	return json_pack("{s:s, s:s, s:I, s:s}", "url_path", stream_str(photo, "url"),
+			 "content_type", stream_str(photo, "content_type"), "size",
+			 (json_int_t)json_integer_value(json_object_get(photo, "size")), "sha1",
+			 stream_str(photo, "sha1"));
+}
+
 static int64_t stream_ms(const json_t *alert, const char *key, int64_t fallback)
 {
 	int64_t ms;
@@ -139,6 +152,7 @@ static json_t *stream_event(const json_t *alert, const char *alert_id, const cha
 	int64_t raised = stream_ms(alert, "raised_at", now);
 	json_object_set_new(e, "raised_at", json_integer(raised));
 	json_object_set_new(e, "updated_at", json_integer(stream_ms(alert, "updated_at", raised)));
+	json_object_set_new(e, "photo", stream_photo(json_object_get(alert, "photo")));
 	const char *note = stream_str(extra, "note");
 
 	if (!strcmp(change, "raised")) {
@@ -189,7 +203,8 @@ static void stream_reference(char *out, size_t size, const json_t *m)
 
 /* the CAP message of change: recorded, then added to the outbox */
 static int stream_cap(struct cl_pg *pg, const json_t *alert, const char *alert_id,
-		      int64_t id, const char *change, const char *web, int64_t now)
+		      int64_t id, const char *change, const char *web, const char *photo_uri,
+		      int64_t now)
 {
 	const char *tenant = stream_str(alert, "tenant_id");
 	int version = (int)json_integer_value(json_object_get(alert, "version"));
@@ -216,7 +231,16 @@ static int stream_cap(struct cl_pg *pg, const json_t *alert, const char *alert_i
 		if (n > 1)
 			stream_reference(refs, sizeof refs, json_array_get(history, n - 1));
 	}
-	doc = nt_cap_document(alert, change, identifier, sent, refs, web);
+	json_t *photo = json_object_get(alert, "photo");
+	if (json_is_object(photo) && photo_uri && *photo_uri) {
+		/* the <resource>'s uri: the photo's absolute URL */
+		json_t *copy = json_deep_copy(alert);
+		json_object_set_new(json_object_get(copy, "photo"), "uri", json_string(photo_uri));
+		doc = nt_cap_document(copy, change, identifier, sent, refs, web);
+		json_decref(copy);
+	} else {
+		doc = nt_cap_document(alert, change, identifier, sent, refs, web);
+	}
 	if (!doc) {
 		rc = CL_EINVAL;
 		goto out;
@@ -260,5 +284,6 @@ int nt_alert_stream_add(struct cl_pg *pg, const struct cl_avro_registry *schemas
 	/* extra's "web", when the caller knows the alert page's public URL,
 	 * becomes the CAP message's <web> */
 	return stream_cap(pg, alert, alert_id, id, change,
-			  json_string_value(json_object_get(extra, "web")), now);
+			  json_string_value(json_object_get(extra, "web")),
+			  json_string_value(json_object_get(extra, "photo_uri")), now);
 }

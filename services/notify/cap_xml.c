@@ -149,6 +149,26 @@ static void cap_area(FILE *f, const json_t *area)
 	fputs("    </area>\n", f);
 }
 
+/* the alert's photo as a <resource> (CAP 1.2 3.2.3: resourceDesc,
+ * mimeType, size, uri, digest = the SHA-1 of the file); none without a
+ * photo. The uri is the photo's "uri" when the caller set one (an absolute
+ * URL under notify.public_url). */
+static void cap_resource(FILE *f, const json_t *photo)
+{
+	if (!json_is_object(photo))
+		return;
+	fputs("    <resource>\n", f);
+	cap_elem(f, "      ", "resourceDesc", "写真");
+	cap_elem(f, "      ", "mimeType", cap_str(photo, "content_type"));
+	fprintf(f, "      <size>%lld</size>\n",
+		(long long)json_integer_value(json_object_get(photo, "size")));
+	if (*cap_str(photo, "uri"))
+		cap_elem(f, "      ", "uri", cap_str(photo, "uri"));
+	if (*cap_str(photo, "sha1"))
+		cap_elem(f, "      ", "digest", cap_str(photo, "sha1"));
+	fputs("    </resource>\n", f);
+}
+
 char *nt_cap_document(const json_t *alert, const char *change, const char *identifier,
 		      const char *sent, const char *references, const char *web)
 {
@@ -201,6 +221,7 @@ char *nt_cap_document(const json_t *alert, const char *change, const char *ident
 		cap_elem(f, "    ", "instruction", cap_str(alert, "instruction"));
 	if (web && *web)
 		cap_elem(f, "    ", "web", web);
+	cap_resource(f, json_object_get(alert, "photo"));
 	cap_area(f, json_object_get(alert, "area"));
 	fputs("  </info>\n</alert>\n", f);
 

@@ -30,6 +30,9 @@
 	"   'at', " TS("k.at") ", 'note', k.note) ORDER BY k.at, k.user_id)"              \
 	"   FROM alert_acks k WHERE k.alert_id = a.id), '[]'::json),"                     \
 	" 'acknowledged_by_me', false,"                                                    \
+	" 'photo', (SELECT json_build_object('url', '/api/v1/alerts/' || a.id || '/photo',"\
+	"   'content_type', f.content_type, 'size', f.size, 'sha1', f.sha1)"               \
+	"   FROM alert_photos f WHERE f.alert_id = a.id),"                                 \
 	" 'timeline', COALESCE((SELECT json_agg(json_build_object("                       \
 	"   'at', " TS("t.at") ", 'action', t.action, 'by', CASE WHEN t.by_id IS NULL"    \
 	"   THEN NULL ELSE json_build_object('id', t.by_id, 'name', t.by_name) END,"      \
@@ -255,25 +258,29 @@ int nt_db_alert_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 {
 	char *professions = nt_array_text(n->audience_professions);
 	char *organisations = nt_array_text(n->audience_organisations);
-	const char *p[12] = {
+	char *users = nt_array_text(n->audience_users);
+	const char *p[13] = {
 		n->tenant_id, n->source_event_id, n->kind, n->title, n->body, n->link,
 		n->actor_id, n->actor_name, n->audience_everyone ? "true" : "false",
-		professions, organisations, n->subject_id,
+		professions, organisations, n->subject_id, users,
 	};
 	PGresult *res;
 	int rc = cl_pg_exec(
 		pg, &res,
 		"INSERT INTO notifications (tenant_id, source_event_id, kind, title,"
 		" body, link, actor_id, actor_name, audience_everyone,"
-		" audience_professions, audience_organisations, subject_id, urgent)"
+		" audience_professions, audience_organisations, subject_id, urgent,"
+		" audience_users)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::boolean,"
 		" ARRAY(SELECT json_array_elements_text($10::json)),"
-		" ARRAY(SELECT json_array_elements_text($11::json)), $12, true)"
+		" ARRAY(SELECT json_array_elements_text($11::json)), $12, true,"
+		" ARRAY(SELECT json_array_elements_text($13::json)))"
 		" ON CONFLICT (source_event_id, kind) DO NOTHING"
 		" RETURNING id, floor(extract(epoch FROM created_at) * 1000)::bigint",
-		12, p);
+		13, p);
 	free(professions);
 	free(organisations);
+	free(users);
 	if (rc < 0)
 		return rc;
 	if (PQntuples(res) == 0) {

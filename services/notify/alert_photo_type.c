@@ -1,0 +1,34 @@
+/* alert_photo_type.c - the pure rule of an alert's photo: JPEG or PNG,
+ * the declared type and the magic bytes agreeing */
+#include "alerts.h"
+
+#include <string.h>
+#include <strings.h>
+
+const char *nt_alert_photo_type(const char *content_type, const unsigned char *data,
+				size_t len, bool *type_ok)
+{
+	static const struct {
+		const char *type;
+		const char *magic;
+		size_t n;
+	} known[] = {
+		{"image/jpeg", "\xff\xd8\xff", 3},
+		{"image/png", "\x89PNG\r\n\x1a\n", 8},
+	};
+	*type_ok = false;
+	if (!content_type)
+		return NULL;
+	while (*content_type == ' ' || *content_type == '\t')
+		content_type++;
+	size_t n = strcspn(content_type, "; \t");
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+		if (strlen(known[i].type) != n || strncasecmp(known[i].type, content_type, n))
+			continue;
+		*type_ok = true;
+		if (data && len >= known[i].n && !memcmp(data, known[i].magic, known[i].n))
+			return known[i].type;
+		return NULL;
+	}
+	return NULL;
+}
