@@ -27,6 +27,7 @@ import { renderVacancy, mayReadVacancies } from './vacancy.js';
 import { renderPatients } from './patients.js';
 import { renderAlerts } from './alerts.js';
 import { startAlertBanner, stopAlertBanner } from './alertbanner.js';
+import { renderPreferences } from './preferences.js';
 
 // Pages besides home, and the roles that may open them (null: everyone).
 const PAGES = {
@@ -43,6 +44,7 @@ const PAGES = {
   vacancy: { render: renderVacancy, roles: null },
   patients: { render: renderPatients, roles: null },
   alerts: { render: renderAlerts, roles: null },
+  preferences: { render: renderPreferences, roles: null },
 };
 
 const app = { view: 'boot', enrolling: false, ctx: { alive: false } };
@@ -86,7 +88,7 @@ function parseRoute() {
   if (/^#\/rounds\/?$/.test(hash)) return { name: 'patients', sub: 'rounds' };
   m = hash.match(/^#\/alerts(?:\/([^/?#]+))?\/?(?:\?(.*))?$/);
   if (m) return { name: 'alerts', id: m[1] ? decodeURIComponent(m[1]) : null, params: new URLSearchParams(m[2] || '') };
-  m = hash.match(/^#\/(profile|tenant|tokens|audit)\/?$/);
+  m = hash.match(/^#\/(profile|tenant|tokens|audit|preferences)\/?$/);
   if (m) return { name: m[1] };
   return { name: 'home' };
 }

@@ -7,6 +7,7 @@ import { t } from './i18n.js';
 import { errorText, session } from './api.js';
 import { getApps, appHref } from './apps.js';
 import { mayReadVacancies } from './vacancy.js';
+import { unreadBadge } from './feedcounts.js';
 
 export async function loadAppNav() {
   const list = $('apps');
@@ -22,7 +23,8 @@ export async function loadAppNav() {
         dataset: { id: String(a.id), key: a.key || '' },
         title: a.description || null,
       }, h('span', { class: 'nav-name' }, a.name || ''),
-      a.record_count != null ? h('span', { class: 'muted small' }, t('apps.count', { n: a.record_count })) : null))));
+      a.record_count != null ? h('span', { class: 'muted small' }, t('apps.count', { n: a.record_count })) : null,
+      unreadBadge('app', a.id)))));
     list.append(h('li', {}, h('a', { class: 'nav-item app-item', href: '#/facilities', testid: 'directory-link' },
       h('span', { class: 'nav-name' }, t('facilities.directory')))));
     list.append(h('li', {}, h('a', { class: 'nav-item app-item', href: '#/patients', testid: 'patients-link' },

@@ -5,7 +5,8 @@
 // directory, event calendar) live in lang-apps-ja.js / lang-apps-en.js, the
 // vacancy pages' in lang-vacancy-ja.js / lang-vacancy-en.js, the patient
 // files' in lang-patients-ja.js / lang-patients-en.js, the urgent alerts' in
-// lang-alerts-ja.js / lang-alerts-en.js.
+// lang-alerts-ja.js / lang-alerts-en.js, the feed's and notification
+// preferences' in lang-feed-ja.js / lang-feed-en.js.
 
 import ja from './lang-ja.js';
 import en from './lang-en.js';
@@ -17,10 +18,12 @@ import patientsJa from './lang-patients-ja.js';
 import patientsEn from './lang-patients-en.js';
 import alertsJa from './lang-alerts-ja.js';
 import alertsEn from './lang-alerts-en.js';
+import feedJa from './lang-feed-ja.js';
+import feedEn from './lang-feed-en.js';
 
 const DICTS = {
-  ja: { ...ja, ...appsJa, ...vacancyJa, ...patientsJa, ...alertsJa },
-  en: { ...en, ...appsEn, ...vacancyEn, ...patientsEn, ...alertsEn },
+  ja: { ...ja, ...appsJa, ...vacancyJa, ...patientsJa, ...alertsJa, ...feedJa },
+  en: { ...en, ...appsEn, ...vacancyEn, ...patientsEn, ...alertsEn, ...feedEn },
 };
 export const LANGUAGES = ['ja', 'en'];
 const HINT_KEY = 'carelink.lang';

@@ -6,6 +6,7 @@
 import { h, enc, busy, errorLine } from './dom.js';
 import { t } from './i18n.js';
 import { api, session } from './api.js';
+import { unreadBadge } from './feedcounts.js';
 import {
   patientFrame, levelLabel, roleLabel, scopeLabel, codeSelect, inlineField, showError, ageOf,
   CARE_LEVELS, TEAM_ROLES, CONSENT_SCOPES,
@@ -15,6 +16,7 @@ function patientItem(p) {
   const age = ageOf(p.birth_date);
   return h('li', { class: 'card pt-item', testid: 'patient-item', dataset: { id: String(p.id), role: p.my_role || '' } },
     h('a', { href: `#/patients/${enc(p.id)}`, class: 'strong', testid: 'patient-link' }, p.name || ''),
+    unreadBadge('patient', p.id),
     h('span', { class: 'muted small' }, ` ${p.kana || ''}`),
     h('span', { class: 'pt-item-meta' },
       age != null ? h('span', {}, t('pt.age', { n: age })) : null,

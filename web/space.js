@@ -1,14 +1,17 @@
 // A space: in the left pane its threads (compact, for moving between
 // threads); on the space's own page (#/spaces/<id>) its name, description,
 // who may see it, and its threads in order with closed marked, post counts
-// and the last post's time, plus the space admins' tools.
+// and the last post's time, its mute toggle and "mark this space read",
+// plus the space admins' tools.
 
-import { $, h, setMessage, enc, timeEl } from './dom.js';
+import { $, h, setMessage, enc, timeEl, announce } from './dom.js';
 import { t, professionLabel } from './i18n.js';
 import { errorText, session, ApiError } from './api.js';
 import { getOrganisations } from './orgs.js';
 import { getSpace, isRestricted } from './workspace.js';
 import { spaceAdminSection, threadAdminControls } from './spacetools.js';
+import { muteToggle } from './prefs.js';
+import { markSpaceRead } from './feed.js';
 
 const narrow = window.matchMedia('(max-width: 960px)');
 const st = { spaceId: null, threadId: null };
@@ -67,6 +70,22 @@ function threadRow(th, i, threads, space, reload) {
   space.can_admin && !space.archived ? threadAdminControls(th, i, threads, space, reload) : null);
 }
 
+/** Mute toggle and "mark this space read". */
+function spaceFeedActions(space) {
+  const bar = muteToggle('space', space.id);
+  const read = h('button', { type: 'button', class: 'secondary small-btn', testid: 'space-mark-read' }, t('feed.spaceRead'));
+  read.addEventListener('click', async () => {
+    read.disabled = true;
+    try {
+      if (await markSpaceRead(space.id)) announce(t('feed.spaceReadDone'));
+    } finally {
+      read.disabled = false;
+    }
+  });
+  bar.prepend(read);
+  return bar;
+}
+
 async function paintView(data, reload) {
   const view = $('space-view');
   const space = data.space || {};
@@ -90,6 +109,7 @@ async function paintView(data, reload) {
       space.archived ? h('span', { class: 'tag', testid: 'space-archived' }, t('spaces.archivedTag')) : null),
     space.description ? h('p', { class: 'space-description', testid: 'space-description' }, space.description) : null,
     vis,
+    spaceFeedActions(space),
     space.archived ? h('p', { class: 'notice small' }, t('space.archivedNote')) : null,
     h('div', { class: 'space-threads-head' }, h('h3', { class: 'sub-title' }, t('space.threads')), manage),
     threadList,

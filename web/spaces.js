@@ -1,9 +1,11 @@
 // The list of spaces on the right of the home page: the spaces the person
-// may see, archived ones marked; a click opens the space.
+// may see, archived ones marked, each with its unread count; a click opens
+// the space. The feed's filter hears of the list (event carelink:spaces).
 
 import { $, h, setMessage, enc } from './dom.js';
 import { t } from './i18n.js';
 import { api, errorText, session } from './api.js';
+import { unreadBadge } from './feedcounts.js';
 
 let currentId = null;
 
@@ -21,7 +23,9 @@ export async function loadSpaces() {
         dataset: { id: String(s.id), archived: String(!!s.archived) },
         title: s.description || null,
       }, h('span', { class: 'nav-name' }, s.name || ''),
-      s.archived ? h('span', { class: 'tag', testid: 'space-archived-tag' }, t('spaces.archivedTag')) : null))));
+      s.archived ? h('span', { class: 'tag', testid: 'space-archived-tag' }, t('spaces.archivedTag')) : null,
+      unreadBadge('space', s.id)))));
+    window.dispatchEvent(new CustomEvent('carelink:spaces', { detail: data.spaces || [] }));
     list.dataset.state = 'loaded';
     setMessage($('spaces-message'), list.children.length ? '' : t('spaces.empty'));
     markSpace(currentId);

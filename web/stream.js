@@ -1,4 +1,10 @@
 // The live notification stream (server-sent events) of the logged-in person.
+// Every event after `ready` (seq 0) carries the stream's counter `seq`
+// (1, 2, 3…); a seq that is not the last + 1, or a heartbeat whose seq is
+// not the last, means something was missed: the page re-fetches the feed
+// and counts (onGap), as it does on `reset` (the resume point could not be
+// caught up). `read` says another tab marked something read; a
+// `notification` with `silent` (quiet hours) updates lists and badges only.
 // When the stream ends, /me says whether the session still exists: a session
 // ended elsewhere (logout, deactivation by an administrator) takes the page
 // back to the login screen at once.
@@ -17,7 +23,8 @@ const st = {
   delay: RECONNECT_MIN_MS,
   checking: null,
   status: 'idle',
-  handlers: null, // {onOpen, onNotification, onLost(error), onEnrol, lastId()}
+  seq: null,      // the last seq of the open stream (null before `ready`)
+  handlers: null, // {onOpen, onNotification, onRead, onGap, onLost(error), onEnrol, lastId()}
 };
 
 function setStatus(s) {
@@ -64,6 +71,7 @@ export function startStream(handlers) {
   clearTimeout(st.timer);
   st.timer = null;
   if (st.es) st.es.close();
+  st.seq = null;
   // The browser resends Last-Event-ID on its own retries; a stream we open
   // ourselves says in the query from where on to send what we have not shown.
   const last = st.handlers.lastId();
@@ -78,16 +86,52 @@ export function startStream(handlers) {
     setStatus('open');
     st.handlers.onOpen();
   });
+  // The counter: true when the event follows the last one seen.
+  const counted = (data, heartbeat = false) => {
+    const seq = data && Number.isSafeInteger(data.seq) ? data.seq : null;
+    if (seq == null) return true; // a server without the counter
+    const ok = st.seq == null || (heartbeat ? seq === st.seq : seq === st.seq + 1);
+    st.seq = seq;
+    if (!ok && st.handlers.onGap) st.handlers.onGap('gap');
+    return ok;
+  };
+  const parse = (ev) => {
+    try { return JSON.parse(ev.data); } catch { return null; }
+  };
+  es.addEventListener('ready', (ev) => {
+    if (st.es !== es) return;
+    const d = parse(ev);
+    st.seq = d && Number.isSafeInteger(d.seq) ? d.seq : 0;
+  });
   es.addEventListener('notification', (ev) => {
     if (st.es !== es) return;
-    let n;
-    try { n = JSON.parse(ev.data); } catch { return; }
-    if (n && n.id == null && ev.lastEventId) n.id = ev.lastEventId;
+    const n = parse(ev);
+    if (!n) return;
+    if (n.id == null && ev.lastEventId) n.id = ev.lastEventId;
+    counted(n);
     st.handlers.onNotification(n);
+  });
+  es.addEventListener('read', (ev) => {
+    if (st.es !== es) return;
+    const d = parse(ev);
+    if (!d) return;
+    counted(d);
+    if (st.handlers.onRead) st.handlers.onRead(d);
+  });
+  es.addEventListener('reset', (ev) => {
+    if (st.es !== es) return;
+    const d = parse(ev);
+    if (d) st.seq = Number.isSafeInteger(d.seq) ? d.seq : st.seq;
+    if (st.handlers.onGap) st.handlers.onGap((d && d.reason) || 'reset');
+  });
+  es.addEventListener('heartbeat', (ev) => {
+    if (st.es !== es) return;
+    counted(parse(ev), true);
   });
   es.addEventListener('error', async () => {
     if (st.es !== es) return;
     st.down = true;
+    st.seq = null; // a new stream starts its own counter
     setStatus('reconnecting');
     // The stream ended: first make sure the session still exists.
     const alive = await checkSession();

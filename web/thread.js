@@ -1,13 +1,15 @@
 // The thread pane of the home page: posts oldest → newest with "load older",
 // the composer (disabled with a note in a closed thread or an archived
 // space), a post named in the route scrolled to and highlighted, and a
-// refresh when a notification about the thread arrives.
+// refresh when a notification about the thread arrives; the thread's mute
+// toggle (prefs.js).
 
 import { $, h, setMessage, enc, announce } from './dom.js';
 import { t } from './i18n.js';
 import { api, errorText, session, ApiError } from './api.js';
 import { renderPost, updatePost } from './post.js';
 import { composer } from './composer.js';
+import { muteToggle } from './prefs.js';
 
 const PAGE = 50;
 const narrow = window.matchMedia('(max-width: 960px)');
@@ -117,6 +119,7 @@ export async function showThread(threadId, postId, isCurrent) {
     list.dataset.threadId = '';
     $('composer').replaceChildren();
     st.composer = null;
+    $('thread-mute').replaceChildren(muteToggle('thread', threadId));
     setMessage($('posts-message'), t('common.loading'));
     applyState();
   }
@@ -203,6 +206,7 @@ export function clearThread() {
   $('posts').replaceChildren();
   $('posts').dataset.threadId = '';
   $('composer').replaceChildren();
+  $('thread-mute').replaceChildren();
   $('thread-pane').hidden = true;
 }
 
