@@ -1,5 +1,6 @@
-/* feed_consumer.c - reads carelink.notifications and hands each notification
- * to the live streams of this gateway replica; reads carelink.identity to end
+/* feed_consumer.c - reads carelink.notifications and hands each notification,
+ * read mark and change of preferences to the live streams of this gateway
+ * replica; reads carelink.identity to end
  * the streams of people who were deactivated. Every replica reads every
  * partition (a consumer group of its own, starting at the end): streams are
  * attached to replicas, not to partitions. */
@@ -14,21 +15,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The item has exactly the keys of notify's /v1/feed items, so that a
- * notification pushed live and the same one read from the feed (or caught
- * up after Last-Event-ID) are equal; the event's subject_id and space_id
- * join it when the feed items carry them too. */
+/* The item has exactly the keys of notify's /v1/feed items (FEED.md
+ * "Items"), so that a notification pushed live and the same one read from
+ * the feed (or caught up after Last-Event-ID) are equal; a live one is
+ * always unread. */
 json_t *gw_notification_item(const json_t *e)
 {
 	char when[32];
 	cl_time_format((int64_t)json_integer_value(json_object_get(e, "created_at")), when);
-	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:{s:s?, s:s?}, s:s, s:b}", "id",
-			 json_integer_value(json_object_get(e, "notification_id")), "kind",
-			 cl_json_str(e, "kind"), "title", cl_json_str(e, "title"),
-			 "body", cl_json_str(e, "body"), "link",
-			 cl_json_str(e, "link"), "actor", "id",
-			 cl_json_str(e, "actor_id"), "name",
-			 cl_json_str(e, "actor_name"), "created_at", when, "read", 0);
+	return json_pack("{s:I, s:s?, s:s?, s:s?, s:s?, s:{s:s?, s:s?}, s:s, s:b, s:b,"
+			 " s:s?, s:s?, s:s?, s:s?}",
+			 "id", json_integer_value(json_object_get(e, "notification_id")),
+			 "kind", cl_json_str(e, "kind"), "title", cl_json_str(e, "title"),
+			 "body", cl_json_str(e, "body"), "link", cl_json_str(e, "link"),
+			 "actor", "id", cl_json_str(e, "actor_id"), "name",
+			 cl_json_str(e, "actor_name"), "created_at", when, "read", 0,
+			 "urgent", json_is_true(json_object_get(e, "urgent")),
+			 "space_id", cl_json_str(e, "space_id"),
+			 "thread_id", cl_json_str(e, "thread_id"),
+			 "app_id", cl_json_str(e, "app_id"),
+			 "patient_id", cl_json_str(e, "patient_id"));
 }
 
 static int on_notification(const rd_kafka_message_t *msg, void *arg, char *reason,
@@ -55,6 +61,16 @@ static int on_notification(const rd_kafka_message_t *msg, void *arg, char *reaso
 		gw_hub_dispatch(app->hub, e, data);
 		free(data);
 		json_decref(item);
+	} else if (!strcmp(type, "carelink.notifications.NotificationsRead")) {
+		gw_hub_read(app->hub, e); /* the person's other tabs */
+	} else if (!strcmp(type, "carelink.notifications.NotificationPreferencesChanged")) {
+		struct gw_prefs p;
+		const char *tenant = cl_json_str(e, "tenant_id");
+		const char *user = cl_json_str(e, "user_id");
+		gw_prefs_from_event(&p, e);
+		if (tenant && user)
+			gw_hub_prefs(app->hub, tenant, user, &p);
+		gw_prefs_release(&p);
 	}
 	json_decref(e);
 	(void)reason;

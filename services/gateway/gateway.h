@@ -26,6 +26,7 @@ struct gw_app {
 	size_t max_streams;           /* beyond it new streams get 503 */
 	struct cl_consumer consumer;  /* carelink.notifications */
 	uv_timer_t heartbeat;
+	long heartbeat_s;             /* gateway.heartbeat_s, default 15 */
 };
 
 /* A logged-in person, as loaded from a valid session. */
@@ -75,21 +76,80 @@ enum MHD_Result gw_proxy(struct cl_http_req *req, const struct gw_user *u,
 /* gw_sign() - identity header for u valid 60 s; caller frees. */
 char *gw_sign(struct gw_app *app, const struct gw_user *u);
 
-/* hub.c - live streams of connected browsers */
+/* stream_prefs.c - a person's notification preferences as live push
+ * applies them (services/notify/FEED.md). */
+struct gw_prefs {
+	bool urgent_only;            /* only urgent notifications are pushed */
+	int quiet_start, quiet_end;  /* minutes of the day in Asia/Tokyo; -1: none */
+	char **spaces, **threads;    /* muted ids, owned */
+	size_t n_spaces, n_threads;
+};
+/* One notification as the hub matches it against streams; all borrowed. */
+struct gw_live_item {
+	int64_t id;
+	bool urgent;
+	bool mention;                /* kind "mention" */
+	const char *space_id, *thread_id;  /* NULL when none */
+};
+/* gw_prefs_init() - the defaults (nothing muted, no quiet hours); allocates
+ * nothing. gw_prefs_release() frees what p owns and resets it. */
+void gw_prefs_init(struct gw_prefs *p);
+void gw_prefs_release(struct gw_prefs *p);
+/* gw_prefs_copy() - dst (uninitialised) becomes a deep copy of src. */
+void gw_prefs_copy(struct gw_prefs *dst, const struct gw_prefs *src);
+/* gw_prefs_from_json() - p from notify's GET /v1/preferences answer;
+ * gw_prefs_from_event() - from a decoded NotificationPreferencesChanged.
+ * Unusable members are left at their defaults. Release p afterwards. */
+void gw_prefs_from_json(struct gw_prefs *p, const json_t *doc);
+void gw_prefs_from_event(struct gw_prefs *p, const json_t *e);
+/* gw_prefs_tokyo_minute() - the minute of the day (0..1439) in Asia/Tokyo. */
+int gw_prefs_tokyo_minute(int64_t unix_s);
+/* gw_prefs_quiet() - true when minute lies in p's quiet hours. */
+bool gw_prefs_quiet(const struct gw_prefs *p, int minute);
+/* gw_prefs_wants() - true when it is pushed to a person with p: urgent ones
+ * always, in urgent-only mode nothing else, mentions even when muted, the
+ * rest unless their space or thread is muted. */
+bool gw_prefs_wants(const struct gw_prefs *p, const struct gw_live_item *it);
+
+/* hub.c - live streams of connected browsers. Every event of a stream but
+ * `ready` carries "seq", the stream's counter (1, 2, 3...; ready is 0);
+ * heartbeats repeat the last one. */
 struct gw_stream;
 struct gw_hub *gw_hub_new(void);
 void gw_hub_free(struct gw_hub *hub);
+/* gw_stream_open() - a new stream of who with preferences prefs (taken over:
+ * the caller must not release them) and pushes `ready` {"seq":0,"resumed":
+ * resumed}. While resumed, live notifications are held back until
+ * gw_stream_caught_up(), so that the catch-up comes first and in order. */
 struct gw_stream *gw_stream_open(struct gw_hub *hub, struct MHD_Connection *conn,
-				 const struct cl_identity *who);
-/* gw_stream_push() - queue one SSE event for s unless its id was already
- * sent. Returns false when the stream is closed. */
-bool gw_stream_push(struct gw_stream *s, int64_t id, const char *event, const char *data);
+				 const struct cl_identity *who, struct gw_prefs *prefs,
+				 bool resumed);
+/* gw_stream_push() - queue one SSE event for s: data is a JSON object's
+ * compact text, to which "seq" (and "silent":true when silent) is added;
+ * id > 0 is the SSE id, and an id already sent is dropped. Returns false
+ * when the stream is closed. */
+bool gw_stream_push(struct gw_stream *s, int64_t id, const char *event, const char *data,
+		    bool silent);
+/* gw_stream_silent() - true when a notification pushed now to s, urgent or
+ * not, goes silent (s's quiet hours). */
+bool gw_stream_silent(struct gw_stream *s, bool urgent);
+/* gw_stream_caught_up() - the catch-up is over (up to id last_id): the held
+ * back live notifications above last_id follow, and the rest go live. */
+void gw_stream_caught_up(struct gw_stream *s, int64_t last_id);
 void gw_stream_unref(struct gw_stream *s);
 ssize_t gw_stream_read(void *cls, uint64_t pos, char *buf, size_t max);
-/* gw_hub_dispatch() - queue a notification for every stream whose person is
- * in the audience (see NotificationCreated) and wake them. Returns how many
- * streams received it. */
-size_t gw_hub_dispatch(struct gw_hub *hub, const json_t *notification, const char *data);
+/* gw_hub_dispatch() - queue a notification (data: the live item's compact
+ * JSON text) for every stream of the tenant whose person is in the
+ * audience of n (a decoded NotificationCreated) and whose preferences want
+ * it, and wake them. Returns how many streams received it. */
+size_t gw_hub_dispatch(struct gw_hub *hub, const json_t *n, const char *data);
+/* gw_hub_read() - a decoded NotificationsRead pushed as `read` to the
+ * person's streams; returns how many. */
+size_t gw_hub_read(struct gw_hub *hub, const json_t *e);
+/* gw_hub_prefs() - the person's open streams take a copy of prefs. */
+size_t gw_hub_prefs(struct gw_hub *hub, const char *tenant, const char *user,
+		    const struct gw_prefs *prefs);
+/* gw_hub_heartbeat() - `heartbeat` {"seq": last} to every stream. */
 void gw_hub_heartbeat(struct gw_hub *hub);
 void gw_hub_close_all(struct gw_hub *hub);
 /* gw_hub_close_user() - end every stream of user at once (deactivation,
@@ -100,7 +160,8 @@ size_t gw_hub_count(struct gw_hub *hub);
 /* feed_consumer.c */
 int gw_feed_consumer_start(struct gw_app *app);
 /* gw_notification_item() - the feed item the page shows, from a decoded
- * NotificationCreated event; new reference. */
+ * NotificationCreated event: exactly the keys of notify's /v1/feed items
+ * (FEED.md "Items"); new reference. */
 json_t *gw_notification_item(const json_t *event);
 
 /* gw_public_base() - gateway.public_url without a trailing slash
@@ -113,6 +174,11 @@ enum MHD_Result gw_logout(struct cl_http_req *req);
 enum MHD_Result gw_me(struct cl_http_req *req);
 enum MHD_Result gw_api_feed(struct cl_http_req *req);
 enum MHD_Result gw_stream(struct cl_http_req *req);
+/* feed_routes.c - the feed's other routes, forwarded to notify */
+enum MHD_Result gw_feed_unread(struct cl_http_req *req);
+enum MHD_Result gw_feed_read(struct cl_http_req *req);
+enum MHD_Result gw_preferences_get(struct cl_http_req *req);
+enum MHD_Result gw_preferences_put(struct cl_http_req *req);
 enum MHD_Result gw_static(struct cl_http_req *req);
 
 /* seed.c */

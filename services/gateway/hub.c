@@ -8,29 +8,53 @@
  * the connected audience. A stream whose buffer grows past GW_STREAM_MAX
  * (a client that stopped reading) is ended; the browser reconnects with
  * Last-Event-ID and catches up from notify.
+ *
+ * Every event but `ready` carries the stream's counter "seq" (FEED.md "The
+ * event counter"), added to the event's data as the event is queued; a
+ * notification's text is made once per notification and only the counter
+ * (and "silent") differs per stream. Each stream holds its person's
+ * preferences, applied as notifications are matched. While a resumed stream
+ * catches up, live notifications for it are held back and queued after the
+ * catch-up, so that it receives every notification once and in id order.
  */
 #include "gateway.h"
 
+#include <carelink/json.h>
 #include <carelink/metrics.h>
 #include <carelink/util.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define GW_STREAM_MAX (1u << 20)
+#define GW_STREAM_CATCHUP_MAX (64u << 20) /* 50,000 feed items */
 #define GW_SEEN 128
+
+/* a live notification held back while its stream catches up */
+struct gw_held {
+	int64_t id;
+	bool silent;
+	char *data;
+	struct gw_held *next;
+};
 
 struct gw_stream {
 	struct gw_hub *hub;
 	struct MHD_Connection *conn;
 	struct cl_identity who;
+	struct gw_prefs prefs;
 	char *buf;
 	size_t len, off, cap;
+	size_t max;                 /* most bytes waiting before the stream is ended */
 	bool suspended, closed, attached;
+	bool catching_up;           /* live notifications go to held */
 	int refs;                   /* the request and the response */
+	int64_t seq;                /* the last event's counter */
 	int64_t seen[GW_SEEN];      /* ids already sent, to drop duplicates */
 	size_t n_seen;
+	struct gw_held *held, *held_tail;
 	struct gw_stream *prev, *next;
 };
 
@@ -84,14 +108,25 @@ static struct gw_tenant *tenant_of(struct gw_hub *h, const char *tenant, bool cr
 	return t;
 }
 
+static bool stream_append(struct gw_stream *s, const char *text, size_t n);
+
 struct gw_stream *gw_stream_open(struct gw_hub *h, struct MHD_Connection *conn,
-				 const struct cl_identity *who)
+				 const struct cl_identity *who, struct gw_prefs *prefs,
+				 bool resumed)
 {
 	struct gw_stream *s = cl_xcalloc(1, sizeof *s);
 	s->hub = h;
 	s->conn = conn;
 	s->who = *who;
+	s->prefs = *prefs; /* taken over */
+	gw_prefs_init(prefs);
 	s->refs = 2;
+	s->catching_up = resumed;
+	s->max = resumed ? GW_STREAM_CATCHUP_MAX : GW_STREAM_MAX;
+	char ready[48];
+	int n = snprintf(ready, sizeof ready, "event: ready\ndata: {\"seq\":0,\"resumed\":%s}\n\n",
+			 resumed ? "true" : "false");
+	stream_append(s, ready, (size_t)n);
 	pthread_mutex_lock(&h->lock);
 	if (h->closing) {
 		s->closed = true; /* the reader ends it at once */
@@ -150,6 +185,12 @@ void gw_stream_unref(struct gw_stream *s)
 	int left = --s->refs;
 	pthread_mutex_unlock(&h->lock);
 	if (left == 0) {
+		for (struct gw_held *k = s->held, *next; k; k = next) {
+			next = k->next;
+			free(k->data);
+			free(k);
+		}
+		gw_prefs_release(&s->prefs);
 		free(s->buf);
 		free(s);
 	}
@@ -160,7 +201,7 @@ static bool stream_append(struct gw_stream *s, const char *text, size_t n)
 {
 	if (s->closed)
 		return false;
-	if (s->len - s->off + n > GW_STREAM_MAX) {
+	if (s->len - s->off + n > s->max) {
 		stream_close_locked(s);
 		return false;
 	}
@@ -196,28 +237,89 @@ static bool seen_before(struct gw_stream *s, int64_t id)
 	return false;
 }
 
-static bool push_locked(struct gw_stream *s, int64_t id, const char *event, const char *data)
+/* called with the lock held: event with data (a JSON object's text) and
+ * the next seq, or the seq itself (heartbeat, counted false) */
+static bool push_locked(struct gw_stream *s, int64_t id, const char *event, const char *data,
+			bool silent)
 {
+	if (s->closed)
+		return false;
 	if (id > 0 && seen_before(s, id))
-		return !s->closed;
-	size_t n = strlen(data) + strlen(event) + 64;
-	char *text = cl_xmalloc(n);
-	int len = id > 0 ? snprintf(text, n, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id,
-				    event, data)
-			 : snprintf(text, n, "event: %s\ndata: %s\n\n", event, data);
-	bool ok = stream_append(s, text, (size_t)len);
-	free(text);
+		return true;
+	size_t dlen = strlen(data);
+	if (dlen < 2 || data[0] != '{' || data[dlen - 1] != '}')
+		return true; /* not an object: nothing to add the counter to */
+	s->seq++;
+	char head[96], tail[64];
+	int hn = id > 0 ? snprintf(head, sizeof head, "id: %lld\nevent: %s\ndata: ", (long long)id,
+				   event)
+			: snprintf(head, sizeof head, "event: %s\ndata: ", event);
+	int tn = snprintf(tail, sizeof tail, "%s\"seq\":%lld%s}\n\n", dlen > 2 ? "," : "",
+			  (long long)s->seq, silent ? ",\"silent\":true" : "");
+	size_t n = (size_t)hn + dlen - 1 + (size_t)tn;
+	char stack[4096];
+	char *text = n <= sizeof stack ? stack : cl_xmalloc(n);
+	memcpy(text, head, (size_t)hn);
+	memcpy(text + hn, data, dlen - 1);
+	memcpy(text + hn + dlen - 1, tail, (size_t)tn);
+	bool ok = stream_append(s, text, n);
+	if (text != stack)
+		free(text);
 	if (ok)
 		cl_metric_add(s->hub->pushed, 1);
 	return ok;
 }
 
-bool gw_stream_push(struct gw_stream *s, int64_t id, const char *event, const char *data)
+bool gw_stream_push(struct gw_stream *s, int64_t id, const char *event, const char *data,
+		    bool silent)
 {
 	pthread_mutex_lock(&s->hub->lock);
-	bool ok = push_locked(s, id, event, data);
+	bool ok = push_locked(s, id, event, data, silent);
 	pthread_mutex_unlock(&s->hub->lock);
 	return ok;
+}
+
+bool gw_stream_silent(struct gw_stream *s, bool urgent)
+{
+	if (urgent)
+		return false; /* urgent ones are never silent */
+	int minute = gw_prefs_tokyo_minute((int64_t)time(NULL));
+	pthread_mutex_lock(&s->hub->lock);
+	bool quiet = gw_prefs_quiet(&s->prefs, minute);
+	pthread_mutex_unlock(&s->hub->lock);
+	return quiet;
+}
+
+/* called with the lock held */
+static void hold_locked(struct gw_stream *s, int64_t id, const char *data, bool silent)
+{
+	struct gw_held *k = cl_xcalloc(1, sizeof *k);
+	k->id = id;
+	k->silent = silent;
+	k->data = cl_xstrdup(data);
+	if (s->held_tail)
+		s->held_tail->next = k;
+	else
+		s->held = k;
+	s->held_tail = k;
+}
+
+void gw_stream_caught_up(struct gw_stream *s, int64_t last_id)
+{
+	pthread_mutex_lock(&s->hub->lock);
+	s->catching_up = false;
+	/* what the catch-up queued drains first; from now on a slow reader is
+	 * judged by what it leaves waiting beyond that */
+	s->max = s->len - s->off + GW_STREAM_MAX;
+	for (struct gw_held *k = s->held, *next; k; k = next) {
+		next = k->next;
+		if (k->id > last_id) /* at or below: the catch-up had it */
+			push_locked(s, k->id, "notification", k->data, k->silent);
+		free(k->data);
+		free(k);
+	}
+	s->held = s->held_tail = NULL;
+	pthread_mutex_unlock(&s->hub->lock);
 }
 
 ssize_t gw_stream_read(void *cls, uint64_t pos, char *out, size_t max)
@@ -274,7 +376,15 @@ static bool in_audience(const struct cl_identity *who, const json_t *n)
 size_t gw_hub_dispatch(struct gw_hub *h, const json_t *n, const char *data)
 {
 	const char *tenant = json_string_value(json_object_get(n, "tenant_id"));
-	int64_t id = (int64_t)json_integer_value(json_object_get(n, "notification_id"));
+	const char *kind = cl_json_str(n, "kind");
+	struct gw_live_item it = {
+		.id = (int64_t)json_integer_value(json_object_get(n, "notification_id")),
+		.urgent = json_is_true(json_object_get(n, "urgent")),
+		.mention = kind && !strcmp(kind, "mention"),
+		.space_id = cl_json_str(n, "space_id"),
+		.thread_id = cl_json_str(n, "thread_id"),
+	};
+	int minute = gw_prefs_tokyo_minute((int64_t)time(NULL));
 	size_t delivered = 0;
 	if (!tenant)
 		return 0;
@@ -282,21 +392,77 @@ size_t gw_hub_dispatch(struct gw_hub *h, const json_t *n, const char *data)
 	struct gw_tenant *t = tenant_of(h, tenant, false);
 	for (struct gw_stream *s = t ? t->head : NULL, *next; s; s = next) {
 		next = s->next; /* push may close and unlink s */
-		if (in_audience(&s->who, n) && push_locked(s, id, "notification", data))
+		if (!in_audience(&s->who, n) || !gw_prefs_wants(&s->prefs, &it))
+			continue;
+		bool silent = !it.urgent && gw_prefs_quiet(&s->prefs, minute);
+		if (s->catching_up) {
+			hold_locked(s, it.id, data, silent);
 			delivered++;
+		} else if (push_locked(s, it.id, "notification", data, silent)) {
+			delivered++;
+		}
 	}
 	pthread_mutex_unlock(&h->lock);
 	return delivered;
 }
 
+size_t gw_hub_read(struct gw_hub *h, const json_t *e)
+{
+	const char *tenant = cl_json_str(e, "tenant_id");
+	const char *user = cl_json_str(e, "user_id");
+	size_t delivered = 0;
+	if (!tenant || !user)
+		return 0;
+	json_t *body = json_object();
+	json_t *ids = json_object_get(e, "ids");
+	json_t *space = json_object_get(e, "space_id");
+	json_t *up_to = json_object_get(e, "up_to");
+	json_object_set_new(body, "ids", json_is_array(ids) ? json_incref(ids) : json_array());
+	json_object_set_new(body, "space_id", space ? json_incref(space) : json_null());
+	json_object_set_new(body, "up_to", up_to ? json_incref(up_to) : json_null());
+	char *data = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!data)
+		return 0;
+	pthread_mutex_lock(&h->lock);
+	struct gw_tenant *t = tenant_of(h, tenant, false);
+	for (struct gw_stream *s = t ? t->head : NULL, *next; s; s = next) {
+		next = s->next;
+		if (!strcmp(s->who.user, user) && push_locked(s, 0, "read", data, false))
+			delivered++;
+	}
+	pthread_mutex_unlock(&h->lock);
+	free(data);
+	return delivered;
+}
+
+size_t gw_hub_prefs(struct gw_hub *h, const char *tenant, const char *user,
+		    const struct gw_prefs *prefs)
+{
+	size_t n = 0;
+	pthread_mutex_lock(&h->lock);
+	struct gw_tenant *t = tenant_of(h, tenant, false);
+	for (struct gw_stream *s = t ? t->head : NULL; s; s = s->next) {
+		if (strcmp(s->who.user, user))
+			continue;
+		gw_prefs_release(&s->prefs);
+		gw_prefs_copy(&s->prefs, prefs);
+		n++;
+	}
+	pthread_mutex_unlock(&h->lock);
+	return n;
+}
+
 void gw_hub_heartbeat(struct gw_hub *h)
 {
-	static const char beat[] = ": heartbeat\n\n";
+	char beat[64];
 	pthread_mutex_lock(&h->lock);
 	for (struct gw_tenant *t = h->tenants; t; t = t->next)
 		for (struct gw_stream *s = t->head, *next; s; s = next) {
 			next = s->next;
-			stream_append(s, beat, sizeof beat - 1);
+			int n = snprintf(beat, sizeof beat, "event: heartbeat\ndata: {\"seq\":%lld}\n\n",
+					 (long long)s->seq);
+			stream_append(s, beat, (size_t)n);
 		}
 	pthread_mutex_unlock(&h->lock);
 }

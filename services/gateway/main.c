@@ -107,7 +107,11 @@ int main(int argc, char **argv)
 	svc.ready_arg = &app;
 	uv_timer_init(&svc.loop, &app.heartbeat);
 	app.heartbeat.data = &app;
-	uv_timer_start(&app.heartbeat, on_heartbeat, 15000, 15000);
+	app.heartbeat_s = cl_cfg_get_int(&svc.cfg, "gateway.heartbeat_s", 15);
+	if (app.heartbeat_s < 1)
+		app.heartbeat_s = 1;
+	uv_timer_start(&app.heartbeat, on_heartbeat, (uint64_t)app.heartbeat_s * 1000,
+		       (uint64_t)app.heartbeat_s * 1000);
 	routes = gw_routes_build();
 	rc = cl_service_serve(&svc, routes, &app, true);
 	if (rc < 0)

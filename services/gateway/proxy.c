@@ -49,36 +49,80 @@ enum MHD_Result gw_proxy(struct cl_http_req *req, const struct gw_user *u,
 	return r;
 }
 
-/* numeric query values only: they are put into the internal url */
-static long query_long(struct cl_http_req *req, const char *key, long def, bool *bad)
+/* GET /api/v1/feed: the query checked here, as notify checks it, so that
+ * only known keys with safe values are put into notify's URL */
+
+static const char *const feed_flags[] = {"urgent", "mentions", "unread", "include_muted", "all",
+					 NULL};
+static const char *const feed_ids[] = {"space", "app", "patient", NULL};
+
+/* a positive id (0 allowed when zero_ok) or -1 when absent; -2 when bad */
+static long long query_id(struct cl_http_req *req, const char *key, bool zero_ok)
 {
 	const char *v = cl_http_query(req, key);
 	if (!v)
-		return def;
+		return -1;
 	char *end;
-	long n = strtol(v, &end, 10);
-	if (!*v || *end || n < 0)
-		*bad = true;
+	long long n = strtoll(v, &end, 10);
+	if (!*v || *end || n < 0 || (!zero_ok && n == 0) || strlen(v) > 18)
+		return -2;
 	return n;
+}
+
+/* an id of a space, app or patient: 1..64 characters of [A-Za-z0-9_-] */
+static bool feed_id_ok(const char *v)
+{
+	size_t n = strlen(v);
+	if (n < 1 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(v[i] >= '0' && v[i] <= '9') && !(v[i] >= 'a' && v[i] <= 'z') &&
+		    !(v[i] >= 'A' && v[i] <= 'Z') && v[i] != '-' && v[i] != '_')
+			return false;
+	return true;
 }
 
 enum MHD_Result gw_api_feed(struct cl_http_req *req)
 {
 	struct gw_app *app = req->app;
 	struct gw_user u;
-	char path[256];
-	bool bad = false;
+	char path[1024], msg[128];
 	if (!gw_auth_require(req, &u, "feed:read"))
 		return req->result;
-	long limit = query_long(req, "limit", 50, &bad);
-	long before = query_long(req, "before", 0, &bad);
-	long after = query_long(req, "after", -1, &bad);
-	if (bad)
-		return cl_http_error(req, 400, "invalid_query", "limit, before and after are numbers");
-	int n = snprintf(path, sizeof path, "/v1/feed?limit=%ld", limit);
+	long long limit = query_id(req, "limit", false);
+	if (limit == -2 || limit > 500)
+		return cl_http_error(req, 400, "invalid_limit", "limit must be 1..500");
+	long long before = query_id(req, "before", false);
+	if (before == -2)
+		return cl_http_error(req, 400, "invalid_before", "before must be a notification id");
+	long long after = query_id(req, "after", true);
+	if (after == -2)
+		return cl_http_error(req, 400, "invalid_after", "after must be a notification id");
+	size_t n = (size_t)snprintf(path, sizeof path, "/v1/feed?limit=%lld",
+				    limit > 0 ? limit : 50);
 	if (before > 0)
-		n += snprintf(path + n, sizeof path - (size_t)n, "&before=%ld", before);
+		n += (size_t)snprintf(path + n, sizeof path - n, "&before=%lld", before);
 	if (after >= 0)
-		snprintf(path + n, sizeof path - (size_t)n, "&after=%ld", after);
+		n += (size_t)snprintf(path + n, sizeof path - n, "&after=%lld", after);
+	for (size_t i = 0; feed_flags[i]; i++) {
+		const char *v = cl_http_query(req, feed_flags[i]);
+		if (!v)
+			continue;
+		if (strcmp(v, "1")) {
+			snprintf(msg, sizeof msg, "%s takes the value 1", feed_flags[i]);
+			return cl_http_error(req, 400, "invalid_filter", msg);
+		}
+		n += (size_t)snprintf(path + n, sizeof path - n, "&%s=1", feed_flags[i]);
+	}
+	for (size_t i = 0; feed_ids[i]; i++) {
+		const char *v = cl_http_query(req, feed_ids[i]);
+		if (!v)
+			continue;
+		if (!feed_id_ok(v)) {
+			snprintf(msg, sizeof msg, "%s must be an id", feed_ids[i]);
+			return cl_http_error(req, 400, "invalid_filter", msg);
+		}
+		n += (size_t)snprintf(path + n, sizeof path - n, "&%s=%s", feed_ids[i], v);
+	}
 	return gw_proxy(req, &u, app->notify_url, path, "GET", false);
 }

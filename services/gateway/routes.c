@@ -8,7 +8,7 @@
 #include <string.h>
 
 static const struct cl_http_route *const tables[] = {
-	gw_routes_core,     gw_routes_auth,     gw_routes_admin,
+	gw_routes_core,     gw_routes_feed,     gw_routes_auth,     gw_routes_admin,
 	gw_routes_people,   gw_routes_platform, gw_routes_workspace,
 	gw_routes_apps,     gw_routes_vacancy,  gw_routes_patients,
 	gw_routes_alerts,

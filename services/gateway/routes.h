@@ -7,6 +7,8 @@
 #include <stdio.h>
 
 extern const struct cl_http_route gw_routes_core[];     /* main.c: login, spaces, feed, stream */
+extern const struct cl_http_route gw_routes_feed[];     /* feed_routes.c: unread counts, marking
+							   read, preferences */
 extern const struct cl_http_route gw_routes_auth[];     /* auth_routes.c: passwords, two-factor */
 extern const struct cl_http_route gw_routes_admin[];    /* admin_routes.c: organisations, users, invitations */
 extern const struct cl_http_route gw_routes_people[];   /* people_routes.c: directory, profiles, tokens */
