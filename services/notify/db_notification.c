@@ -9,35 +9,46 @@
 #include "carelink/err.h"
 #include "carelink/util.h"
 
-/* Columns every feed query selects, in the order feed_item() reads them. */
+/* Columns every feed query selects, in the order feed_item() reads them
+ * (the last one, whether the reader has read it, needs NT_FEED_FROM). */
 #define NT_FEED_COLUMNS                                                        \
 	"n.id, n.kind, n.title, n.body, n.link, n.actor_id, n.actor_name,"     \
-	" floor(extract(epoch FROM n.created_at) * 1000)::bigint"
+	" floor(extract(epoch FROM n.created_at) * 1000)::bigint,"             \
+	" n.urgent, n.space_id, n.thread_id, n.app_id, n.patient_id,"          \
+	NT_READ_BY_READER
 
 /* Who may see a row n (with sp, notify's copy of its space, and ap, the
- * copy of its app, joined by NT_FEED_FROM; a row about a patient only by
- * a current member of the copy of the patient's team): $1 tenant, $2 user, $3
- * profession, $4 organisation of the reader, $5 "true" when the reader is
- * a tenant_admin (who reads every app). Empty identity fields never match a
- * list entry. */
+ * copy of its app; a row about a patient only by a current member of the
+ * copy of the patient's team): $1 tenant, $2 user, $3 profession, $4
+ * organisation of the reader, $5 "true" when the reader is a tenant_admin
+ * (who reads every app). Empty identity fields never match a list entry.
+ * The users a targeted row names are its notification_recipients rows
+ * (FEED.md "Fan-out"). ma is the reader's mark for all of the feed, fp
+ * the reader's preferences (both may be missing). */
 #define NT_FEED_FROM                                                           \
 	" FROM notifications n LEFT JOIN spaces sp"                            \
 	" ON sp.tenant_id = n.tenant_id AND sp.space_id = n.space_id"          \
 	" LEFT JOIN apps ap"                                                   \
-	" ON ap.tenant_id = n.tenant_id AND ap.app_id = n.app_id"
+	" ON ap.tenant_id = n.tenant_id AND ap.app_id = n.app_id"              \
+	" LEFT JOIN feed_read_marks ma"                                        \
+	" ON ma.tenant_id = $1 AND ma.user_id = $2 AND ma.space_id = ''"       \
+	" LEFT JOIN feed_preferences fp"                                       \
+	" ON fp.tenant_id = $1 AND fp.user_id = $2"
 #define NT_VISIBLE_TO_READER                                                   \
 	" n.tenant_id = $1 AND NOT n.withdrawn"                                \
 	" AND (n.exclude_user IS NULL OR n.exclude_user <> $2)"                \
 	" AND NOT ($2 <> '' AND $2 = ANY (n.exclude_users))"                   \
 	" AND (n.audience_everyone"                                            \
-	"      OR ($2 <> '' AND $2 = ANY (n.audience_users))"                  \
+	"      OR ($2 <> '' AND EXISTS (SELECT 1 FROM notification_recipients r" \
+	"          WHERE r.tenant_id = n.tenant_id AND r.user_id = $2"         \
+	"          AND r.notification_id = n.id))"                             \
 	"      OR ($3 <> '' AND $3 = ANY (n.audience_professions))"            \
 	"      OR ($4 <> '' AND $4 = ANY (n.audience_organisations)))"         \
 	" AND (sp.space_id IS NULL"                                            \
 	"      OR (cardinality(sp.professions) = 0"                            \
 	"          AND cardinality(sp.organisations) = 0)"                     \
 	"      OR ($3 <> '' AND $3 = ANY (sp.professions))"                    \
-	"      OR ($4 <> '' AND $4 = ANY (sp.organisations)))"         \
+	"      OR ($4 <> '' AND $4 = ANY (sp.organisations)))"                 \
 	" AND (ap.app_id IS NULL OR $5::boolean"                               \
 	"      OR (cardinality(ap.professions) = 0"                            \
 	"          AND cardinality(ap.organisations) = 0)"                     \
@@ -46,6 +57,38 @@
 	" AND (n.patient_id IS NULL OR EXISTS (SELECT 1 FROM patient_teams pt"  \
 	"      WHERE pt.tenant_id = n.tenant_id AND pt.patient_id = n.patient_id" \
 	"      AND $2 <> '' AND $2 = ANY (pt.members)))"
+/* Whether the reader has read n: at or below their mark for all, or for
+ * n's space, or a single read (FEED.md "read state"). */
+#define NT_READ_BY_READER                                                      \
+	" (n.id <= COALESCE(ma.up_to, 0)"                                      \
+	"  OR n.id <= COALESCE((SELECT ms.up_to FROM feed_read_marks ms"       \
+	"      WHERE ms.tenant_id = $1 AND ms.user_id = $2"                    \
+	"      AND ms.space_id = n.space_id), 0)"                              \
+	"  OR EXISTS (SELECT 1 FROM notification_reads nr"                     \
+	"      WHERE nr.tenant_id = $1 AND nr.user_id = $2"                    \
+	"      AND nr.notification_id = n.id))"
+/* Whether the reader muted n: its space or thread is muted and it is
+ * neither urgent nor a mention. */
+#define NT_MUTED_BY_READER                                                     \
+	" (fp.user_id IS NOT NULL AND NOT n.urgent AND n.kind <> 'mention'"    \
+	"  AND ((n.space_id IS NOT NULL AND n.space_id = ANY (fp.muted_spaces))" \
+	"       OR (n.thread_id IS NOT NULL"                                   \
+	"           AND n.thread_id = ANY (fp.muted_threads))))"
+/* The feed's filters (FEED.md "GET /v1/feed"), after the five identity
+ * parameters: $6 before, $7 after (NULL: no bound), $8 limit, $9 urgent,
+ * $10 mentions, $11 space, $12 app, $13 patient (NULL: any), $14 unread,
+ * $15 include_muted, $16 all (urgent-only mode not applied). */
+#define NT_FEED_FILTERS                                                        \
+	" AND ($6::bigint IS NULL OR n.id < $6::bigint)"                       \
+	" AND ($7::bigint IS NULL OR n.id > $7::bigint)"                       \
+	" AND (n.urgent OR NOT ($9::boolean"                                   \
+	"      OR (COALESCE(fp.urgent_only, false) AND NOT $16::boolean)))"    \
+	" AND (NOT $10::boolean OR n.kind = 'mention')"                        \
+	" AND ($11::text IS NULL OR n.space_id = $11)"                         \
+	" AND ($12::text IS NULL OR n.app_id = $12)"                           \
+	" AND ($13::text IS NULL OR n.patient_id = $13)"                       \
+	" AND (NOT $14::boolean OR NOT" NT_READ_BY_READER ")"                  \
+	" AND ($15::boolean OR NOT" NT_MUTED_BY_READER ")"
 
 int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
 {
@@ -112,12 +155,25 @@ int nt_db_notification_withdraw(struct cl_pg *pg, const char *tenant_id,
 	return (int)n;
 }
 
-/* the feed item of one row selected with NT_FEED_COLUMNS; new reference */
+static json_t *col_or_null(const PGresult *res, int row, int col)
+{
+	return PQgetisnull(res, row, col) ? json_null()
+					  : json_string(PQgetvalue(res, row, col));
+}
+
+static bool bool_col(const PGresult *res, int row, int col)
+{
+	return PQgetvalue(res, row, col)[0] == 't';
+}
+
+/* the feed item of one row selected with NT_FEED_COLUMNS; new reference
+ * (NULL only for text that is not UTF-8) */
 static json_t *feed_item(const PGresult *res, int row)
 {
 	char created[32];
 	cl_time_format(strtoll(PQgetvalue(res, row, 7), NULL, 10), created);
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:b}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:b, s:b,"
+			 " s:o, s:o, s:o, s:o}",
 			 "id", (json_int_t)strtoll(PQgetvalue(res, row, 0), NULL, 10),
 			 "kind", PQgetvalue(res, row, 1),
 			 "title", PQgetvalue(res, row, 2),
@@ -126,13 +182,21 @@ static json_t *feed_item(const PGresult *res, int row)
 			 "actor", "id", PQgetvalue(res, row, 5),
 			 "name", PQgetvalue(res, row, 6),
 			 "created_at", created,
-			 "read", 0);
+			 "read", bool_col(res, row, 13),
+			 "urgent", bool_col(res, row, 8),
+			 "space_id", col_or_null(res, row, 9),
+			 "thread_id", col_or_null(res, row, 10),
+			 "app_id", col_or_null(res, row, 11),
+			 "patient_id", col_or_null(res, row, 12));
 }
 
 static void append_items(const PGresult *res, json_t *items)
 {
-	for (int i = 0; i < PQntuples(res); i++)
-		json_array_append_new(items, feed_item(res, i));
+	for (int i = 0; i < PQntuples(res); i++) {
+		json_t *item = feed_item(res, i);
+		if (item)
+			json_array_append_new(items, item);
+	}
 }
 
 /* $5 of NT_VISIBLE_TO_READER */
@@ -146,21 +210,26 @@ static void int_text(int64_t v, char out[24])
 	snprintf(out, 24, "%" PRId64, v);
 }
 
-int nt_db_notification_newest(struct cl_pg *pg, const struct cl_identity *who,
-			      int64_t before, int limit, json_t *items)
+static const char *truth(bool b)
 {
-	char b[24], l[24];
-	int_text(before, b);
-	int_text(limit, l);
-	const char *p[7] = {who->tenant, who->user, who->profession, who->organisation,
-			    reader_admin(who), before > 0 ? b : NULL, l};
+	return b ? "true" : "false";
+}
+
+/* run one feed statement (sql: NT_FEED_FILTERS's 16 parameters) */
+static int feed_select(struct cl_pg *pg, const char *sql, const struct cl_identity *who,
+		       const struct nt_feed_query *q, json_t *items)
+{
+	char b[24], a[24], l[24];
+	int_text(q->before, b);
+	int_text(q->after, a);
+	int_text(q->limit, l);
+	const char *p[16] = {who->tenant, who->user, who->profession, who->organisation,
+			     reader_admin(who), q->before > 0 ? b : NULL,
+			     q->has_after ? a : NULL, l, truth(q->urgent),
+			     truth(q->mentions), q->space, q->app, q->patient,
+			     truth(q->unread), truth(q->include_muted), truth(q->all)};
 	PGresult *res;
-	int rc = cl_pg_exec(pg, &res,
-			    "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
-			    NT_VISIBLE_TO_READER
-			    " AND ($6::bigint IS NULL OR n.id < $6::bigint)"
-			    " ORDER BY n.id DESC LIMIT $7::int",
-			    7, p);
+	int rc = cl_pg_exec(pg, &res, sql, 16, p);
 	if (rc < 0)
 		return rc;
 	append_items(res, items);
@@ -168,26 +237,82 @@ int nt_db_notification_newest(struct cl_pg *pg, const struct cl_identity *who,
 	return 0;
 }
 
-int nt_db_notification_after(struct cl_pg *pg, const struct cl_identity *who,
-			     int64_t after, int64_t before, int limit, json_t *items)
+int nt_db_notification_newest(struct cl_pg *pg, const struct cl_identity *who,
+			      const struct nt_feed_query *q, json_t *items)
 {
-	char a[24], b[24], l[24];
-	int_text(after, a);
-	int_text(before, b);
-	int_text(limit, l);
-	const char *p[8] = {who->tenant, who->user, who->profession, who->organisation,
-			    reader_admin(who), a, before > 0 ? b : NULL, l};
+	return feed_select(pg,
+			   "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
+			   NT_VISIBLE_TO_READER NT_FEED_FILTERS
+			   " ORDER BY n.id DESC LIMIT $8::int",
+			   who, q, items);
+}
+
+int nt_db_notification_after(struct cl_pg *pg, const struct cl_identity *who,
+			     const struct nt_feed_query *q, json_t *items)
+{
+	return feed_select(pg,
+			   "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
+			   NT_VISIBLE_TO_READER NT_FEED_FILTERS
+			   " ORDER BY n.id ASC LIMIT $8::int",
+			   who, q, items);
+}
+
+int nt_db_notification_exists(struct cl_pg *pg, const char *tenant, int64_t id)
+{
+	char i[24];
+	int_text(id, i);
+	const char *p[2] = {tenant, i};
 	PGresult *res;
 	int rc = cl_pg_exec(pg, &res,
-			    "SELECT " NT_FEED_COLUMNS NT_FEED_FROM " WHERE"
-			    NT_VISIBLE_TO_READER
-			    " AND n.id > $6::bigint"
-			    " AND ($7::bigint IS NULL OR n.id < $7::bigint)"
-			    " ORDER BY n.id ASC LIMIT $8::int",
-			    8, p);
+			    "SELECT 1 FROM notifications WHERE tenant_id = $1 AND id = $2::bigint",
+			    2, p);
 	if (rc < 0)
 		return rc;
-	append_items(res, items);
+	rc = PQntuples(res) > 0;
+	PQclear(res);
+	return rc;
+}
+
+int nt_db_notification_unread(struct cl_pg *pg, const struct cl_identity *who, int max,
+			      json_t **rows)
+{
+	char l[24];
+	int_text(max, l);
+	const char *p[6] = {who->tenant, who->user, who->profession, who->organisation,
+			    reader_admin(who), l};
+	PGresult *res;
+	*rows = NULL;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT n.id, n.urgent, n.kind, n.space_id, n.app_id, n.patient_id"
+			    NT_FEED_FROM " WHERE" NT_VISIBLE_TO_READER
+			    " AND (n.urgent OR NOT COALESCE(fp.urgent_only, false))"
+			    " AND NOT" NT_READ_BY_READER " AND NOT" NT_MUTED_BY_READER
+			    " ORDER BY n.id DESC LIMIT $6::int",
+			    6, p);
+	if (rc < 0)
+		return rc;
+	*rows = json_array();
+	for (int i = 0; i < PQntuples(res); i++)
+		json_array_append_new(*rows, json_pack(
+			"{s:I, s:b, s:s, s:o, s:o, s:o}",
+			"id", (json_int_t)strtoll(PQgetvalue(res, i, 0), NULL, 10),
+			"urgent", bool_col(res, i, 1), "kind", PQgetvalue(res, i, 2),
+			"space_id", col_or_null(res, i, 3), "app_id", col_or_null(res, i, 4),
+			"patient_id", col_or_null(res, i, 5)));
+	PQclear(res);
+	return 0;
+}
+
+int nt_db_notification_max(struct cl_pg *pg, const char *tenant, int64_t *id)
+{
+	const char *p[1] = {tenant};
+	PGresult *res;
+	int rc = cl_pg_exec(pg, &res,
+			    "SELECT COALESCE(max(id), 0) FROM notifications WHERE tenant_id = $1",
+			    1, p);
+	if (rc < 0)
+		return rc;
+	*id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
 	return 0;
 }

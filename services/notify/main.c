@@ -10,6 +10,10 @@
 
 static const struct cl_http_route nt_routes[] = {
 	{"GET", "/v1/feed", nt_feed_get, CL_HTTP_AUTH},
+	{"GET", "/v1/feed/unread", nt_feed_unread_get, CL_HTTP_AUTH},
+	{"POST", "/v1/feed/read", nt_feed_read_post, CL_HTTP_AUTH},
+	{"GET", "/v1/preferences", nt_preferences_get, CL_HTTP_AUTH},
+	{"PUT", "/v1/preferences", nt_preferences_put, CL_HTTP_AUTH},
 	{"GET", "/v1/notifications/:id", nt_notification_get, CL_HTTP_AUTH},
 	{NULL, NULL, NULL, 0},
 };

@@ -40,6 +40,8 @@
 #define NT_SCHEMA_CARE_TEAM_CHANGED "carelink.records.CareTeamChanged"
 #define NT_SCHEMA_BREAK_GLASS_OPENED "carelink.records.BreakGlassOpened"
 #define NT_SCHEMA_NOTIFICATION_CREATED "carelink.notifications.NotificationCreated"
+#define NT_SCHEMA_NOTIFICATIONS_READ "carelink.notifications.NotificationsRead"
+#define NT_SCHEMA_PREFERENCES_CHANGED "carelink.notifications.NotificationPreferencesChanged"
 /* inbox consumer name for events of carelink.posts */
 #define NT_INBOX_POSTS "notify.posts"
 /* inbox consumer name for events of carelink.directory */
@@ -401,6 +403,73 @@ char *nt_text_cut(const char *s, size_t max);
  * Returns 0 or CL_EINVAL. */
 int nt_parse_id(const char *s, int64_t *out);
 
+/* feed_query.c - the query of GET /v1/feed (pure: no database) */
+
+/* A GET /v1/feed query, checked. Strings borrowed from the request. */
+struct nt_feed_query {
+	int64_t limit;          /* 1..500 */
+	int64_t before;         /* 0: no bound */
+	int64_t after;          /* with has_after: ids above it, oldest first */
+	bool has_after;
+	bool urgent, mentions, unread, include_muted, all;
+	const char *space;      /* NULL: any */
+	const char *app;
+	const char *patient;
+};
+
+/* A refusal of the feed's routes: code (FEED.md) and a message, static. */
+struct nt_feed_refusal {
+	const char *code;
+	const char *message;
+};
+
+/* nt_feed_query_parse() - q from the query parameters, read with
+ * get(ctx, key) (NULL when absent). Returns 0 or CL_EINVAL with *why set
+ * (invalid_limit, invalid_before, invalid_after, invalid_filter). */
+int nt_feed_query_parse(const char *(*get)(void *ctx, const char *key), void *ctx,
+			struct nt_feed_query *q, struct nt_feed_refusal *why);
+
+/* feed_counts.c - unread counts (pure) */
+
+#define NT_UNREAD_COUNT_MAX 1000
+/* nt_feed_unread_counts() - the object of GET /v1/feed/unread from rows
+ * (as nt_db_notification_unread() gives them, at most
+ * NT_UNREAD_COUNT_MAX + 1: capped when more than NT_UNREAD_COUNT_MAX, the
+ * extra row not counted); new reference. */
+json_t *nt_feed_unread_counts(const json_t *rows);
+
+/* feed_read_input.c - the body of POST /v1/feed/read (pure) */
+
+#define NT_READ_IDS_MAX 500
+/* The mark a body asks for: exactly one of ids (borrowed array of positive
+ * integers), space_id, all. */
+struct nt_feed_read {
+	const json_t *ids;
+	const char *space_id;
+	bool all;
+};
+/* nt_feed_read_input() - check body. Returns 0 or CL_EINVAL with *why
+ * (invalid_read). */
+int nt_feed_read_input(const json_t *body, struct nt_feed_read *r,
+		       struct nt_feed_refusal *why);
+/* nt_feed_read_event() - the NotificationsRead event of who's mark: ids
+ * (NULL: none), space_id (NULL: none), up_to (0: none); new reference. */
+json_t *nt_feed_read_event(const struct cl_identity *who, const json_t *ids,
+			   const char *space_id, int64_t up_to);
+
+/* preferences_input.c - the body of PUT /v1/preferences (pure) */
+
+#define NT_MUTES_MAX 200
+#define NT_MUTE_ID_MAX 64
+/* nt_preferences_input() - check body (FEED.md's rules); *out (new
+ * reference) is {"urgent_only","quiet_hours","mutes"} as stored. Returns 0
+ * or CL_EINVAL with *why (invalid_preferences, a message naming the
+ * field). */
+int nt_preferences_input(const json_t *body, json_t **out, struct nt_feed_refusal *why);
+/* nt_preferences_event() - the NotificationPreferencesChanged event of
+ * who's prefs (as nt_preferences_input() gives them); new reference. */
+json_t *nt_preferences_event(const struct cl_identity *who, const json_t *prefs);
+
 /* db_notification.c - one function per statement. "Visible" to who means:
  * same tenant; who is neither exclude_user nor in exclude_users; not
  * withdrawn; the audience is everyone or names who's user, profession or
@@ -423,18 +492,54 @@ int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n);
  * comments. Returns the number withdrawn or a cl_pg_exec() code. */
 int nt_db_notification_withdraw(struct cl_pg *pg, const char *tenant_id,
 				const char *subject_id);
-/* nt_db_notification_newest() - append to items (a JSON array) up to limit
- * visible feed items with id < before (0: no bound), newest first. */
+/* nt_db_notification_newest() - append to items (a JSON array) up to
+ * q->limit feed items the reader sees with q's filters (FEED.md: the read
+ * state, mutes and urgent-only mode of who applied) and id < q->before (0:
+ * no bound), newest first. Returns 0 or a cl_pg_exec() code. */
 int nt_db_notification_newest(struct cl_pg *pg, const struct cl_identity *who,
-			      int64_t before, int limit, json_t *items);
-/* nt_db_notification_after() - append to items up to limit visible feed
- * items with id > after and id < before (0: no bound), oldest first. */
+			      const struct nt_feed_query *q, json_t *items);
+/* nt_db_notification_after() - the same with id > q->after, oldest first. */
 int nt_db_notification_after(struct cl_pg *pg, const struct cl_identity *who,
-			     int64_t after, int64_t before, int limit, json_t *items);
-/* nt_db_notification_get() - the feed item id when visible to who: *item is
- * a new reference. Returns 0, CL_ENOENT or a cl_pg_exec() code. */
+			     const struct nt_feed_query *q, json_t *items);
+/* nt_db_notification_exists() - 1 when id is a notification of tenant
+ * (withdrawn or not), 0 when not, or a cl_pg_exec() code. */
+int nt_db_notification_exists(struct cl_pg *pg, const char *tenant, int64_t id);
+/* nt_db_notification_get() - the feed item id when visible to who (with
+ * its read state): *item is a new reference. Returns 0, CL_ENOENT or a
+ * cl_pg_exec() code. */
 int nt_db_notification_get(struct cl_pg *pg, const struct cl_identity *who,
 			   int64_t id, json_t **item);
+/* nt_db_notification_unread() - *rows (new array) holds up to max
+ * {"id","urgent","kind","space_id","app_id","patient_id"} of the visible
+ * unread notifications the feed shows who by default (not muted, only
+ * urgent ones in urgent-only mode), newest first. */
+int nt_db_notification_unread(struct cl_pg *pg, const struct cl_identity *who, int max,
+			      json_t **rows);
+/* nt_db_notification_max() - the highest notification id of tenant (0:
+ * none) into *id. */
+int nt_db_notification_max(struct cl_pg *pg, const char *tenant, int64_t *id);
+
+/* db_read.c - read state (FEED.md): single reads and marks */
+
+/* nt_db_read_ids() - single reads of who for those of ids (an array of
+ * positive integers) visible to who; *read (new array) lists them. */
+int nt_db_read_ids(struct cl_pg *pg, const struct cl_identity *who, const json_t *ids,
+		   json_t **read);
+/* nt_db_read_mark() - who's mark for space_id ("" for the whole feed)
+ * moves up to up_to (never down); *stored is the mark as it is now. */
+int nt_db_read_mark(struct cl_pg *pg, const struct cl_identity *who, const char *space_id,
+		    int64_t up_to, int64_t *stored);
+
+/* db_preferences.c - each person's preferences, one row per person who
+ * saved them */
+
+/* nt_db_preferences_get() - *prefs (new reference) is who's preferences
+ * object as the API gives it (the defaults when none were saved). */
+int nt_db_preferences_get(struct cl_pg *pg, const struct cl_identity *who, json_t **prefs);
+/* nt_db_preferences_put() - store prefs (checked by nt_preferences_input())
+ * as who's. */
+int nt_db_preferences_put(struct cl_pg *pg, const struct cl_identity *who,
+			  const json_t *prefs);
 
 /* db_space.c - notify's copy of the spaces */
 
@@ -486,6 +591,15 @@ int nt_events_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
 
 /* feed.c - GET /v1/feed */
 enum MHD_Result nt_feed_get(struct cl_http_req *req);
+/* feed_unread.c - GET /v1/feed/unread; nt_feed_unread_load() - the
+ * counts object of who (new reference in *counts). */
+enum MHD_Result nt_feed_unread_get(struct cl_http_req *req);
+int nt_feed_unread_load(struct cl_pg *pg, const struct cl_identity *who, json_t **counts);
+/* feed_read.c - POST /v1/feed/read */
+enum MHD_Result nt_feed_read_post(struct cl_http_req *req);
+/* preferences.c - GET and PUT /v1/preferences */
+enum MHD_Result nt_preferences_get(struct cl_http_req *req);
+enum MHD_Result nt_preferences_put(struct cl_http_req *req);
 /* notification.c - GET /v1/notifications/:id */
 enum MHD_Result nt_notification_get(struct cl_http_req *req);
 
