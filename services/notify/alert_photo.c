@@ -18,6 +18,7 @@ struct photo_tx {
 	struct cl_http_req *req;
 	const struct nt_app *app;
 	const char *type;
+	char sha1[41];
 	json_t *alert;
 };
 
@@ -40,7 +41,7 @@ static int photo_run(struct cl_pg *pg, void *arg)
 		rc = CL_ECONFLICT;
 		goto out;
 	}
-	rc = nt_db_alert_photo_put(pg, id, t->type, t->req->body, t->req->body_len);
+	rc = nt_db_alert_photo_put(pg, id, t->type, t->sha1, t->req->body, t->req->body_len);
 	if (rc < 0)
 		goto out;
 	const char *note = rc == 1 ? PHOTO_REPLACED_NOTE : PHOTO_ADDED_NOTE;
@@ -76,6 +77,7 @@ enum MHD_Result nt_alert_photo_put(struct cl_http_req *req)
 				     "写真の内容が JPEG または PNG ではありません");
 
 	struct photo_tx t = {.req = req, .app = app, .type = type};
+	nt_alert_photo_sha1(req->body, req->body_len, t.sha1);
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, photo_run, &t);
 	cl_pg_pool_put(&app->svc->pool, pg);

@@ -1,9 +1,22 @@
-/* alert_photo_type.c - the pure rule of an alert's photo: JPEG or PNG,
- * the declared type and the magic bytes agreeing */
+/* alert_photo_type.c - the pure rules of an alert's photo: JPEG or PNG,
+ * the declared type and the magic bytes agreeing; its SHA-1 */
 #include "alerts.h"
 
+#include <nettle/sha1.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
+
+void nt_alert_photo_sha1(const void *data, size_t len, char hex[41])
+{
+	struct sha1_ctx ctx;
+	uint8_t d[SHA1_DIGEST_SIZE];
+	sha1_init(&ctx);
+	sha1_update(&ctx, len, data);
+	sha1_digest(&ctx, sizeof d, d);
+	for (size_t i = 0; i < sizeof d; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+}
 
 const char *nt_alert_photo_type(const char *content_type, const unsigned char *data,
 				size_t len, bool *type_ok)

@@ -68,6 +68,10 @@ int nt_alert_ack_notify(struct cl_pg *pg, const struct cl_avro_registry *schemas
 const char *nt_alert_photo_type(const char *content_type, const unsigned char *data,
 				size_t len, bool *type_ok);
 
+/* nt_alert_photo_sha1() - the hex SHA-1 of data (CAP 1.2's <digest>),
+ * NUL-terminated. Pure (alert_photo_type.c). */
+void nt_alert_photo_sha1(const void *data, size_t len, char hex[41]);
+
 /* One stored photo; data and content_type owned (free() and PQfreemem()
  * by nt_alert_photo_release()). */
 struct nt_alert_photo {
@@ -80,10 +84,10 @@ void nt_alert_photo_release(struct nt_alert_photo *p);
 
 /* db_alert_photo.c - one function per statement */
 /* nt_db_alert_photo_put() - store (or replace) alert id's photo with its
- * SHA-1 worked out by PostgreSQL. Returns 1 when it replaced one, 0 when
- * it is the first, or a cl_pg_exec() code. */
+ * hex SHA-1. Returns 1 when it replaced one, 0 when it is the first, or a
+ * cl_pg_exec() code. */
 int nt_db_alert_photo_put(struct cl_pg *pg, int64_t id, const char *content_type,
-			  const void *data, size_t size);
+			  const char *sha1, const void *data, size_t size);
 /* nt_db_alert_photo_get() - alert id's photo into *out. Returns 0,
  * CL_ENOENT (no photo) or a cl_pg_exec() code. */
 int nt_db_alert_photo_get(struct cl_pg *pg, int64_t id, struct nt_alert_photo *out);

@@ -11,26 +11,25 @@
 #include "carelink/util.h"
 
 int nt_db_alert_photo_put(struct cl_pg *pg, int64_t id, const char *content_type,
-			  const void *data, size_t size)
+			  const char *sha1, const void *data, size_t size)
 {
 	char idt[24], sz[24];
 	snprintf(idt, sizeof idt, "%lld", (long long)id);
 	snprintf(sz, sizeof sz, "%zu", size);
-	const char *p[4] = {idt, content_type, sz, data};
-	int lengths[4] = {0, 0, 0, (int)size};
-	int formats[4] = {0, 0, 0, 1};
+	const char *p[5] = {idt, content_type, sz, sha1, data};
+	int lengths[5] = {0, 0, 0, 0, (int)size};
+	int formats[5] = {0, 0, 0, 0, 1};
 	PGresult *res;
 	/* xmax is 0 on a freshly inserted row, the updating transaction's id
 	 * on one the ON CONFLICT branch replaced */
 	int rc = cl_pg_exec_bin(pg, &res,
 				"INSERT INTO alert_photos (alert_id, content_type, size, sha1, data)"
-				" VALUES ($1::bigint, $2, $3::int, encode(sha1($4::bytea), 'hex'),"
-				" $4::bytea)"
+				" VALUES ($1::bigint, $2, $3::int, $4, $5::bytea)"
 				" ON CONFLICT (alert_id) DO UPDATE SET"
 				" content_type = EXCLUDED.content_type, size = EXCLUDED.size,"
 				" sha1 = EXCLUDED.sha1, data = EXCLUDED.data, updated_at = now()"
 				" RETURNING (xmax <> 0)::int",
-				4, p, lengths, formats);
+				5, p, lengths, formats);
 	if (rc < 0)
 		return rc;
 	char out[8];

@@ -40,6 +40,54 @@ def cap_validate(doc, what):
     return ET.fromstring(doc)
 
 
+def cap_validate_many(docs):
+    """Fails unless every doc of docs ([(bytes, what)]) is valid against
+    CAP-v1.2.xsd, with one xmllint run for all; their parsed roots."""
+    if not docs:
+        return []
+    tmp = tempfile.mkdtemp(prefix="carelink-cap-")
+    paths = []
+    try:
+        for i, (doc, _) in enumerate(docs):
+            path = os.path.join(tmp, "%04d.xml" % i)
+            with open(path, "wb") as f:
+                f.write(doc)
+            paths.append(path)
+        p = subprocess.run(["xmllint", "--noout", "--schema", cap_xsd()] + paths,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=60)
+        if p.returncode != 0:
+            err = p.stderr.decode("utf-8", "replace")
+            bad = [i for i, path in enumerate(paths) if (path + " validates") not in err]
+            i = bad[0] if bad else 0
+            ct.fail("%s: not valid CAP 1.2 (%d of %d invalid): %s\n%s" % (
+                docs[i][1], len(bad), len(docs),
+                "\n".join(l for l in err.splitlines() if paths[i] in l)[-1500:],
+                docs[i][0].decode("utf-8", "replace")))
+    finally:
+        for path in paths:
+            os.unlink(path)
+        os.rmdir(tmp)
+    return [ET.fromstring(doc) for doc, _ in docs]
+
+
+def notify_psql(sql):
+    """Runs sql in notify's database (the test system's); its output."""
+    with open(os.path.join(ct.var_dir(), "pg-notify.conninfo")) as f:
+        conninfo = f.read().strip()
+    out = subprocess.run(["psql", conninfo, "-qtAX", "-v", "ON_ERROR_STOP=1", "-c", sql],
+                         capture_output=True, text=True, timeout=30)
+    if out.returncode != 0:
+        ct.fail("psql: %s" % out.stderr.strip())
+    return out.stdout.strip()
+
+
+def age_alert(alert_id, minutes):
+    """The alert raised minutes earlier than it was (so that an escalation
+    level falls due at the next pass instead of after a real wait)."""
+    notify_psql("UPDATE alerts SET raised_at = raised_at - interval '%d minutes'"
+                " WHERE id = %d" % (minutes, int(alert_id)))
+
+
 def cap_field(root, name):
     e = root.find(CAP_NS + name)
     return e.text if e is not None else None
@@ -87,6 +135,25 @@ def messages_of(topic, alert_id):
     """Every message of topic keyed by alert_id, in offset order."""
     key = str(alert_id).encode("utf-8")
     return [m for m in ct.consume(topic) if m.key == key]
+
+
+def wait_all_messages(topic, counts, timeout=20):
+    """{alert id: its messages of topic} once every alert of counts ({alert
+    id: how many}) has at least that many, reading the topic once per try."""
+    deadline = time.monotonic() + timeout
+    while True:
+        by = {str(k): [] for k in counts}
+        for m in ct.consume(topic):
+            k = (m.key or b"").decode("utf-8", "replace")
+            if k in by:
+                by[k].append(m)
+        short = {k: (len(by[str(k)]), n) for k, n in counts.items() if len(by[str(k)]) < n}
+        if not short:
+            return by
+        if time.monotonic() > deadline:
+            ct.fail("messages on %s after %d s (alert: (got, expected)): %r"
+                    % (topic, timeout, short))
+        time.sleep(0.3)
 
 
 def wait_messages(topic, alert_id, count, what, timeout=20):

@@ -1,7 +1,8 @@
 -- an alert's photo (issue 8, ALERTS.md "The photo"): at most one per
 -- alert, replaced as a whole by PUT /v1/alerts/{id}/photo. The bytes stay
 -- in notify's database (bytea) like records keeps attachments; sha1 is the
--- hex SHA-1 of data, CAP 1.2's <digest> of the <resource>.
+-- hex SHA-1 of data (worked out by notify), CAP 1.2's <digest> of the
+-- <resource>.
 CREATE TABLE alert_photos (
 	alert_id      bigint      PRIMARY KEY REFERENCES alerts (id),
 	content_type  text        NOT NULL CHECK (content_type IN ('image/jpeg', 'image/png')),
