@@ -135,9 +135,10 @@ def check_stream(aid, data, ctype):
     ct.check_eq((got.get("mimeType"), got.get("size"), got.get("digest")),
                 (ctype, str(len(data)), hashlib.sha1(data).hexdigest()), "<resource>")
     ct.check(got.get("resourceDesc"), "<resource> without resourceDesc")
-    uri = got.get("uri")
-    if uri is not None:
-        ct.check(uri.endswith("/api/v1/alerts/%s/photo" % aid), "<resource> uri %r" % uri)
+    # the test system sets notify.public_url: the uri is the photo's URL
+    uri = got.get("uri") or ""
+    ct.check(uri.startswith("http") and uri.endswith("/api/v1/alerts/%s/photo" % aid),
+             "<resource> uri %r" % uri)
 
 
 def test():
