@@ -117,13 +117,17 @@ bool gw_prefs_wants(const struct gw_prefs *p, const struct gw_live_item *it);
 struct gw_stream;
 struct gw_hub *gw_hub_new(void);
 void gw_hub_free(struct gw_hub *hub);
-/* gw_stream_open() - a new stream of who with preferences prefs (taken over:
- * the caller must not release them) and pushes `ready` {"seq":0,"resumed":
- * resumed}. While resumed, live notifications are held back until
- * gw_stream_caught_up(), so that the catch-up comes first and in order. */
+/* gw_stream_start() - a new stream of who with preferences prefs (taken
+ * over: the caller must not release them); pushes `ready` {"seq":0,
+ * "resumed":resumed}. While resumed, live notifications are held back until
+ * gw_stream_caught_up(), so that the catch-up comes first and in order.
+ * Two references: the caller's request and the response each unref. */
+struct gw_stream *gw_stream_start(struct gw_hub *hub, struct MHD_Connection *conn,
+				  const struct cl_identity *who, struct gw_prefs *prefs,
+				  bool resumed);
+/* gw_stream_open() - the same with the default preferences, not resumed. */
 struct gw_stream *gw_stream_open(struct gw_hub *hub, struct MHD_Connection *conn,
-				 const struct cl_identity *who, struct gw_prefs *prefs,
-				 bool resumed);
+				 const struct cl_identity *who);
 /* gw_stream_push() - queue one SSE event for s: data is a JSON object's
  * compact text, to which "seq" (and "silent":true when silent) is added;
  * id > 0 is the SSE id, and an id already sent is dropped. Returns false

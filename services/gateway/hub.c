@@ -94,6 +94,88 @@ void gw_hub_free(struct gw_hub *h)
 	free(h);
 }
 
+/* ---------------------------------------------------------------- preferences */
+
+#define GW_TOKYO_OFFSET_S (9 * 3600) /* Asia/Tokyo: +09:00 all year */
+
+void gw_prefs_init(struct gw_prefs *p)
+{
+	memset(p, 0, sizeof *p);
+	p->quiet_start = p->quiet_end = -1;
+}
+
+static void ids_free(char **ids, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+}
+
+void gw_prefs_release(struct gw_prefs *p)
+{
+	ids_free(p->spaces, p->n_spaces);
+	ids_free(p->threads, p->n_threads);
+	gw_prefs_init(p);
+}
+
+static char **ids_copy(char *const *ids, size_t n)
+{
+	if (!n)
+		return NULL;
+	char **out = cl_xcalloc(n, sizeof *out);
+	for (size_t i = 0; i < n; i++)
+		out[i] = cl_xstrdup(ids[i]);
+	return out;
+}
+
+void gw_prefs_copy(struct gw_prefs *dst, const struct gw_prefs *src)
+{
+	*dst = *src;
+	dst->spaces = ids_copy(src->spaces, src->n_spaces);
+	dst->threads = ids_copy(src->threads, src->n_threads);
+}
+
+int gw_prefs_tokyo_minute(int64_t unix_s)
+{
+	int64_t s = (unix_s + GW_TOKYO_OFFSET_S) % 86400;
+	if (s < 0)
+		s += 86400;
+	return (int)(s / 60);
+}
+
+bool gw_prefs_quiet(const struct gw_prefs *p, int minute)
+{
+	if (p->quiet_start < 0)
+		return false;
+	if (p->quiet_start < p->quiet_end)
+		return minute >= p->quiet_start && minute < p->quiet_end;
+	return minute >= p->quiet_start || minute < p->quiet_end; /* past midnight */
+}
+
+static bool listed(char *const *ids, size_t n, const char *id)
+{
+	if (!id)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(ids[i], id))
+			return true;
+	return false;
+}
+
+bool gw_prefs_wants(const struct gw_prefs *p, const struct gw_live_item *it)
+{
+	if (it->urgent)
+		return true; /* urgent ones are never muted */
+	if (p->urgent_only)
+		return false;
+	if (it->mention)
+		return true; /* a mention still arrives in a muted space or thread */
+	return !listed(p->spaces, p->n_spaces, it->space_id) &&
+	       !listed(p->threads, p->n_threads, it->thread_id);
+}
+
+/* ---------------------------------------------------------------- streams */
+
 static struct gw_tenant *tenant_of(struct gw_hub *h, const char *tenant, bool create)
 {
 	for (struct gw_tenant *t = h->tenants; t; t = t->next)
@@ -110,9 +192,9 @@ static struct gw_tenant *tenant_of(struct gw_hub *h, const char *tenant, bool cr
 
 static bool stream_append(struct gw_stream *s, const char *text, size_t n);
 
-struct gw_stream *gw_stream_open(struct gw_hub *h, struct MHD_Connection *conn,
-				 const struct cl_identity *who, struct gw_prefs *prefs,
-				 bool resumed)
+struct gw_stream *gw_stream_start(struct gw_hub *h, struct MHD_Connection *conn,
+				  const struct cl_identity *who, struct gw_prefs *prefs,
+				  bool resumed)
 {
 	struct gw_stream *s = cl_xcalloc(1, sizeof *s);
 	s->hub = h;
@@ -143,6 +225,14 @@ struct gw_stream *gw_stream_open(struct gw_hub *h, struct MHD_Connection *conn,
 	cl_metric_set(h->open_streams, (int64_t)h->count);
 	pthread_mutex_unlock(&h->lock);
 	return s;
+}
+
+struct gw_stream *gw_stream_open(struct gw_hub *h, struct MHD_Connection *conn,
+				 const struct cl_identity *who)
+{
+	struct gw_prefs prefs;
+	gw_prefs_init(&prefs);
+	return gw_stream_start(h, conn, who, &prefs, false);
 }
 
 /* called with the lock held */

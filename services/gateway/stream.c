@@ -142,7 +142,7 @@ enum MHD_Result gw_stream(struct cl_http_req *req)
 	/* registered before catching up, so nothing published meanwhile is
 	 * missed: it is held back until the catch-up is sent, and what the
 	 * catch-up already had is dropped by id */
-	struct gw_stream *s = gw_stream_open(app->hub, req->conn, &u.id, &prefs, last_id >= 0);
+	struct gw_stream *s = gw_stream_start(app->hub, req->conn, &u.id, &prefs, last_id >= 0);
 	if (last_id >= 0) {
 		long long caught = last_id;
 		const char *reset = catch_up(app, &u, s, &caught);

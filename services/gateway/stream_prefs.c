@@ -1,54 +1,14 @@
-/* stream_prefs.c - a person's notification preferences as live push applies
- * them (services/notify/FEED.md "Preferences"): read from notify's answer to
- * GET /v1/preferences or from a NotificationPreferencesChanged event, and
- * the decision whether (and how) one notification is pushed to them */
+/* stream_prefs.c - a person's notification preferences (services/notify/
+ * FEED.md "Preferences") read from notify's answer to GET /v1/preferences
+ * or from a NotificationPreferencesChanged event; hub.c applies them */
 #include "gateway.h"
 
 #include <carelink/json.h>
 #include <carelink/util.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define GW_PREFS_MUTES_MAX 200
-#define GW_TOKYO_OFFSET_S (9 * 3600) /* Asia/Tokyo: +09:00 all year */
-
-void gw_prefs_init(struct gw_prefs *p)
-{
-	memset(p, 0, sizeof *p);
-	p->quiet_start = p->quiet_end = -1;
-}
-
-static void ids_free(char **ids, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(ids[i]);
-	free(ids);
-}
-
-void gw_prefs_release(struct gw_prefs *p)
-{
-	ids_free(p->spaces, p->n_spaces);
-	ids_free(p->threads, p->n_threads);
-	gw_prefs_init(p);
-}
-
-static char **ids_copy(char *const *ids, size_t n)
-{
-	if (!n)
-		return NULL;
-	char **out = cl_xcalloc(n, sizeof *out);
-	for (size_t i = 0; i < n; i++)
-		out[i] = cl_xstrdup(ids[i]);
-	return out;
-}
-
-void gw_prefs_copy(struct gw_prefs *dst, const struct gw_prefs *src)
-{
-	*dst = *src;
-	dst->spaces = ids_copy(src->spaces, src->n_spaces);
-	dst->threads = ids_copy(src->threads, src->n_threads);
-}
 
 /* "HH:MM" as minutes of the day, -1 when it is not one */
 static int minutes_of(const char *s)
@@ -113,43 +73,4 @@ void gw_prefs_from_event(struct gw_prefs *p, const json_t *e)
 		id_add(&p->spaces, &p->n_spaces, json_string_value(v));
 	json_array_foreach(json_object_get(e, "muted_threads"), i, v)
 		id_add(&p->threads, &p->n_threads, json_string_value(v));
-}
-
-int gw_prefs_tokyo_minute(int64_t unix_s)
-{
-	int64_t s = (unix_s + GW_TOKYO_OFFSET_S) % 86400;
-	if (s < 0)
-		s += 86400;
-	return (int)(s / 60);
-}
-
-bool gw_prefs_quiet(const struct gw_prefs *p, int minute)
-{
-	if (p->quiet_start < 0)
-		return false;
-	if (p->quiet_start < p->quiet_end)
-		return minute >= p->quiet_start && minute < p->quiet_end;
-	return minute >= p->quiet_start || minute < p->quiet_end; /* past midnight */
-}
-
-static bool listed(char *const *ids, size_t n, const char *id)
-{
-	if (!id)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(ids[i], id))
-			return true;
-	return false;
-}
-
-bool gw_prefs_wants(const struct gw_prefs *p, const struct gw_live_item *it)
-{
-	if (it->urgent)
-		return true; /* urgent ones are never muted */
-	if (p->urgent_only)
-		return false;
-	if (it->mention)
-		return true; /* a mention still arrives in a muted space or thread */
-	return !listed(p->spaces, p->n_spaces, it->space_id) &&
-	       !listed(p->threads, p->n_threads, it->thread_id);
 }
