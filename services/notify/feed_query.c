@@ -5,7 +5,7 @@
 
 #include "carelink/err.h"
 
-static int refuse(struct nt_feed_refusal *why, const char *code, const char *message)
+static int query_refuse(struct nt_feed_refusal *why, const char *code, const char *message)
 {
 	why->code = code;
 	why->message = message;
@@ -47,14 +47,14 @@ int nt_feed_query_parse(const char *(*get)(void *ctx, const char *key), void *ct
 	v = get(ctx, "limit");
 	if (v && (nt_parse_id(v, &q->limit) < 0 || q->limit < 1 ||
 		  q->limit > NT_FEED_LIMIT_MAX))
-		return refuse(why, "invalid_limit", "limit must be an integer from 1 to 500");
+		return query_refuse(why, "invalid_limit", "limit must be an integer from 1 to 500");
 	v = get(ctx, "before");
 	if (v && (nt_parse_id(v, &q->before) < 0 || q->before < 1))
-		return refuse(why, "invalid_before", "before must be a positive integer id");
+		return query_refuse(why, "invalid_before", "before must be a positive integer id");
 	v = get(ctx, "after");
 	if (v) {
 		if (nt_parse_id(v, &q->after) < 0)
-			return refuse(why, "invalid_after",
+			return query_refuse(why, "invalid_after",
 				      "after must be a non-negative integer id");
 		q->has_after = true;
 	}
@@ -63,12 +63,12 @@ int nt_feed_query_parse(const char *(*get)(void *ctx, const char *key), void *ct
 	    flag(get(ctx, "unread"), &q->unread) < 0 ||
 	    flag(get(ctx, "include_muted"), &q->include_muted) < 0 ||
 	    flag(get(ctx, "all"), &q->all) < 0)
-		return refuse(why, "invalid_filter",
+		return query_refuse(why, "invalid_filter",
 			      "urgent, mentions, unread, include_muted and all take the value 1");
 	if (id_filter(get(ctx, "space"), &q->space) < 0 ||
 	    id_filter(get(ctx, "app"), &q->app) < 0 ||
 	    id_filter(get(ctx, "patient"), &q->patient) < 0)
-		return refuse(why, "invalid_filter",
+		return query_refuse(why, "invalid_filter",
 			      "space, app and patient take an id of 1 to 64 characters");
 	return 0;
 }

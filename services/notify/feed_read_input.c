@@ -8,7 +8,7 @@
 #include "carelink/err.h"
 #include "carelink/outbox.h"
 
-static int refuse(struct nt_feed_refusal *why, const char *message)
+static int read_refuse(struct nt_feed_refusal *why, const char *message)
 {
 	why->code = "invalid_read";
 	why->message = message;
@@ -37,28 +37,28 @@ int nt_feed_read_input(const json_t *body, struct nt_feed_read *r,
 
 	memset(r, 0, sizeof *r);
 	if (!json_is_object(body))
-		return refuse(why, "the body must be one of {\"ids\"}, {\"space_id\"}, {\"all\"}");
+		return read_refuse(why, "the body must be one of {\"ids\"}, {\"space_id\"}, {\"all\"}");
 	json_object_foreach((json_t *)body, key, v) {
 		forms++;
 		if (strcmp(key, "ids") == 0) {
 			if (!ids_ok(v))
-				return refuse(why, "ids must be 1 to 500 positive integer ids");
+				return read_refuse(why, "ids must be 1 to 500 positive integer ids");
 			r->ids = v;
 		} else if (strcmp(key, "space_id") == 0) {
 			const char *s = json_string_value(v);
 			if (!s || !*s || strlen(s) > NT_MUTE_ID_MAX)
-				return refuse(why, "space_id must be a space id");
+				return read_refuse(why, "space_id must be a space id");
 			r->space_id = s;
 		} else if (strcmp(key, "all") == 0) {
 			if (!json_is_true(v))
-				return refuse(why, "all must be true");
+				return read_refuse(why, "all must be true");
 			r->all = true;
 		} else {
-			return refuse(why, "unknown key: the body takes ids, space_id or all");
+			return read_refuse(why, "unknown key: the body takes ids, space_id or all");
 		}
 	}
 	if (forms != 1)
-		return refuse(why, "give exactly one of ids, space_id and all");
+		return read_refuse(why, "give exactly one of ids, space_id and all");
 	return 0;
 }
 

@@ -9,7 +9,7 @@
 #include "carelink/err.h"
 #include "carelink/outbox.h"
 
-static int refuse(struct nt_feed_refusal *why, const char *message)
+static int prefs_refuse(struct nt_feed_refusal *why, const char *message)
 {
 	why->code = "invalid_preferences";
 	why->message = message;
@@ -39,17 +39,17 @@ static int quiet_hours(const json_t *v, json_t **out, struct nt_feed_refusal *wh
 		return 0;
 	}
 	if (!json_is_object(v))
-		return refuse(why, "quiet_hours must be null or {\"start\",\"end\"}");
+		return prefs_refuse(why, "quiet_hours must be null or {\"start\",\"end\"}");
 	json_object_foreach((json_t *)v, key, x)
 		if (strcmp(key, "start") != 0 && strcmp(key, "end") != 0)
-			return refuse(why, "quiet_hours takes only start and end");
+			return prefs_refuse(why, "quiet_hours takes only start and end");
 	const json_t *start = json_object_get(v, "start"), *end = json_object_get(v, "end");
 	if (!time_ok(start))
-		return refuse(why, "quiet_hours.start must be a time HH:MM (00:00 to 23:59)");
+		return prefs_refuse(why, "quiet_hours.start must be a time HH:MM (00:00 to 23:59)");
 	if (!time_ok(end))
-		return refuse(why, "quiet_hours.end must be a time HH:MM (00:00 to 23:59)");
+		return prefs_refuse(why, "quiet_hours.end must be a time HH:MM (00:00 to 23:59)");
 	if (strcmp(json_string_value(start), json_string_value(end)) == 0)
-		return refuse(why, "quiet_hours.start and quiet_hours.end must differ");
+		return prefs_refuse(why, "quiet_hours.start and quiet_hours.end must differ");
 	*out = json_pack("{s:O, s:O}", "start", start, "end", end);
 	return 0;
 }
@@ -74,9 +74,9 @@ static int mutes_check(const json_t *v, json_t **out, struct nt_feed_refusal *wh
 		return 0;
 	}
 	if (!json_is_array(v))
-		return refuse(why, "mutes must be an array");
+		return prefs_refuse(why, "mutes must be an array");
 	if (json_array_size(v) > NT_MUTES_MAX)
-		return refuse(why, "mutes holds at most 200 entries");
+		return prefs_refuse(why, "mutes holds at most 200 entries");
 	json_t *list = json_array();
 	json_array_foreach(v, i, m) {
 		const char *key, *kind, *id;
@@ -88,21 +88,21 @@ static int mutes_check(const json_t *v, json_t **out, struct nt_feed_refusal *wh
 					bad = 1;
 		if (bad) {
 			json_decref(list);
-			return refuse(why, "each of mutes must be {\"kind\",\"id\"}");
+			return prefs_refuse(why, "each of mutes must be {\"kind\",\"id\"}");
 		}
 		kind = json_string_value(json_object_get(m, "kind"));
 		id = json_string_value(json_object_get(m, "id"));
 		if (!kind || (strcmp(kind, "space") != 0 && strcmp(kind, "thread") != 0)) {
 			json_decref(list);
-			return refuse(why, "mutes[].kind must be space or thread");
+			return prefs_refuse(why, "mutes[].kind must be space or thread");
 		}
 		if (!id || !*id || strlen(id) > NT_MUTE_ID_MAX) {
 			json_decref(list);
-			return refuse(why, "mutes[].id must be an id of 1 to 64 characters");
+			return prefs_refuse(why, "mutes[].id must be an id of 1 to 64 characters");
 		}
 		if (mute_repeated(list, kind, id)) {
 			json_decref(list);
-			return refuse(why, "mutes must not repeat an entry");
+			return prefs_refuse(why, "mutes must not repeat an entry");
 		}
 		json_array_append_new(list, json_pack("{s:s, s:s}", "kind", kind, "id", id));
 	}
@@ -118,14 +118,14 @@ int nt_preferences_input(const json_t *body, json_t **out, struct nt_feed_refusa
 
 	*out = NULL;
 	if (!json_is_object(body))
-		return refuse(why, "the body must be an object");
+		return prefs_refuse(why, "the body must be an object");
 	json_object_foreach((json_t *)body, key, v)
 		if (strcmp(key, "urgent_only") != 0 && strcmp(key, "quiet_hours") != 0 &&
 		    strcmp(key, "mutes") != 0)
-			return refuse(why, "unknown key: the body takes urgent_only, quiet_hours and mutes");
+			return prefs_refuse(why, "unknown key: the body takes urgent_only, quiet_hours and mutes");
 	const json_t *urgent = json_object_get(body, "urgent_only");
 	if (urgent && !json_is_boolean(urgent))
-		return refuse(why, "urgent_only must be a boolean");
+		return prefs_refuse(why, "urgent_only must be a boolean");
 	int rc = quiet_hours(json_object_get(body, "quiet_hours"), &quiet, why);
 	if (rc < 0)
 		return rc;
@@ -140,7 +140,7 @@ int nt_preferences_input(const json_t *body, json_t **out, struct nt_feed_refusa
 }
 
 /* the ids of mutes of kind */
-static json_t *mute_ids(const json_t *mutes, const char *kind)
+static json_t *prefs_mute_ids(const json_t *mutes, const char *kind)
 {
 	json_t *ids = json_array();
 	size_t i;
@@ -163,7 +163,7 @@ json_t *nt_preferences_event(const struct cl_identity *who, const json_t *prefs)
 			    ? json_incref(json_object_get(quiet, "start")) : json_null());
 	json_object_set_new(ev, "quiet_end", json_is_object(quiet)
 			    ? json_incref(json_object_get(quiet, "end")) : json_null());
-	json_object_set_new(ev, "muted_spaces", mute_ids(mutes, "space"));
-	json_object_set_new(ev, "muted_threads", mute_ids(mutes, "thread"));
+	json_object_set_new(ev, "muted_spaces", prefs_mute_ids(mutes, "space"));
+	json_object_set_new(ev, "muted_threads", prefs_mute_ids(mutes, "thread"));
 	return ev;
 }
