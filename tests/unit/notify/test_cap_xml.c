@@ -150,12 +150,47 @@ static void bad_arguments_give_null(void **state)
 	json_decref(a);
 }
 
+/* the photo as <resource> between <web> and <area>, valid CAP 1.2, with
+ * the uri only when given; none without a photo */
+static void photo_is_a_resource(void **state)
+{
+	(void)state;
+	json_t *a = alert_new("missing_person", "active");
+	json_object_set_new(a, "photo",
+			    json_pack("{s:s, s:s, s:i, s:s}", "url", "/api/v1/alerts/7/photo",
+				      "content_type", "image/jpeg", "size", 12345, "sha1",
+				      "07eb6482d234e2ab5d3c62723658e4d8a8d8d334"));
+	char *doc = nt_cap_document(a, "edited", "i", "2026-11-25T09:00:00+09:00", "r",
+				    "https://x.example/#/alerts/7");
+	assert_non_null(doc);
+	assert_non_null(strstr(doc, "</web>\n    <resource>\n      <resourceDesc>写真</resourceDesc>\n"
+				    "      <mimeType>image/jpeg</mimeType>\n      <size>12345</size>\n"
+				    "      <digest>07eb6482d234e2ab5d3c62723658e4d8a8d8d334</digest>\n"
+				    "    </resource>\n    <area>"));
+	assert_null(strstr(doc, "<uri>"));
+	assert_int_equal(validate(doc), 0);
+	free(doc);
+	json_object_set_new(json_object_get(a, "photo"), "uri",
+			    json_string("https://x.example/api/v1/alerts/7/photo?a=1&b=2"));
+	doc = nt_cap_document(a, "resolved", "i", "2026-11-25T09:00:00+09:00", "r", NULL);
+	assert_non_null(
+		strstr(doc, "<uri>https://x.example/api/v1/alerts/7/photo?a=1&amp;b=2</uri>"));
+	assert_int_equal(validate(doc), 0);
+	free(doc);
+	json_object_set_new(a, "photo", json_null());
+	doc = nt_cap_document(a, "raised", "i", "2026-11-25T09:00:00+09:00", NULL, NULL);
+	assert_null(strstr(doc, "<resource>"));
+	free(doc);
+	json_decref(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_kind_and_change_validates),
 		cmocka_unit_test(maps_as_the_contract_says),
 		cmocka_unit_test(bad_arguments_give_null),
+		cmocka_unit_test(photo_is_a_resource),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
