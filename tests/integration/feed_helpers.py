@@ -132,9 +132,9 @@ def encode(name, datum):
     return b"\xc3\x01" + ct.schema_fingerprint_bytes(name) + buf.getvalue()
 
 
-def inject(name, key, datum):
-    ct.produce("carelink.posts", key, encode(name, datum),
-               [("ce_id", datum["event_id"]), ("ce_type", "carelink.posts." + name),
+def inject(name, key, datum, topic="carelink.posts"):
+    ct.produce(topic, key, encode(name, datum),
+               [("ce_id", datum["event_id"]), ("ce_type", topic + "." + name),
                 ("ce_source", "test"), ("ce_specversion", "1.0"),
                 ("content-type", "application/avro")])
 
@@ -176,6 +176,44 @@ def comment(author, space_id, thread_id, post_id, post_author, text, participant
         "mentions": {"users": [], "organisations": []},
         "participants": [p.id for p in participants]})
     return cid
+
+
+def app_record(author, app_id, title):
+    """Injects an AppRecordCreated of app_id (readable by the whole tenant)
+    on carelink.directory; returns the record id."""
+    rid = str(uuid.uuid4())
+    inject("AppRecordCreated", rid, {
+        "event_id": str(uuid.uuid4()), "tenant_id": author.tenant.id, "time": now_ms(),
+        "record_id": rid, "app_id": app_id, "app_key": "facilities", "app_name": "事業所一覧",
+        "title": title, "owner_organisation_id": author.org, "actor_id": author.id,
+        "actor_name": author.name, "readers": {"professions": [], "organisations": []},
+        "quiet": False, "values": json.dumps({"name": title}, ensure_ascii=False)},
+        topic="carelink.directory")
+    return rid
+
+
+def patient_incident(author, patient_id, team):
+    """Injects a CareTeamChanged (team: Persons, with author) and an
+    incident PatientEntryAdded by author on carelink.records: a
+    "patient_incident" for the team but the author."""
+    members = [p.id for p in team] + [author.id]
+    base = {"tenant_id": author.tenant.id, "patient_id": patient_id}
+    inject("CareTeamChanged", patient_id, dict(
+        base, event_id=str(uuid.uuid4()), time=now_ms(), members=members, added=members,
+        removed=[]), topic="carelink.records")
+    inject("PatientEntryAdded", patient_id, dict(
+        base, event_id=str(uuid.uuid4()), time=now_ms() + 1, entry_id=str(uuid.uuid4()),
+        category="incident", author_id=author.id, addressed_to=[], corrects=None),
+        topic="carelink.records")
+
+
+def alert(raiser, title):
+    """Raises an alert for the whole tenant through notify (an urgent
+    notification for everyone but the raiser); returns it."""
+    return raiser.ok("POST", "/v1/alerts", {
+        "kind": "disaster", "severity": "severe", "title": title,
+        "description": "試験の緊急連絡", "area": {"districts": ["北地区"]},
+        "audience": {"everyone": True}, "requires_ack": False}, status=201)["alert"]
 
 
 def wait_items(person, count, what, **params):
