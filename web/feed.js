@@ -26,6 +26,7 @@ const state = {
   nextBefore: null,
   maxId: -1,           // highest notification id seen (the stream resumes after it)
   loadSeq: 0,
+  arrived: null,       // live items received while a replacing load is under way
   spaces: [],          // [{id, name}] for the filter
   resyncTimer: null,
   lastFeedLoad: 0,
@@ -186,21 +187,29 @@ function emptyText() {
 async function loadFeed({ replace = false } = {}) {
   const seq = ++state.loadSeq;
   state.lastFeedLoad = Date.now();
-  if (replace) setMessage($('feed-message'), t('common.loading'));
+  if (replace) {
+    setMessage($('feed-message'), t('common.loading'));
+    state.arrived = [];
+  }
   try {
     const data = await api('GET', `/feed?${filterQuery()}`);
     if (!session.user || seq !== state.loadSeq) return;
+    const arrived = replace ? state.arrived || [] : [];
     if (replace) {
+      state.arrived = null;
       state.items.clear();
       $('feed').replaceChildren();
     }
     const items = data.notifications || [];
     for (const n of items) upsert(n, false);
+    // what came live while the page was being read is not lost
+    for (const n of arrived) if (matchesFilter(n)) upsert(n, true);
     if (replace || state.nextBefore == null) state.nextBefore = data.next_before ?? null;
     $('feed-more').hidden = state.nextBefore == null;
     setMessage($('feed-message'), state.items.size ? '' : emptyText());
   } catch (e) {
     if (!session.user || seq !== state.loadSeq) return;
+    if (replace) state.arrived = null;
     if (replace || !state.items.size) setMessage($('feed-message'), errorText(e, 'feed.loadFailed'));
   }
 }
@@ -275,6 +284,7 @@ function onNotification(n) {
   if (!n || n.id == null) return;
   seen(n);
   if (n.read == null) n.read = false;
+  if (state.arrived) state.arrived.push(n);
   const shown = matchesFilter(n) && upsert(n, true);
   refreshCounts();
   if (shown && !n.silent) {
@@ -389,6 +399,7 @@ export function stopFeed() {
   clearInterval(state.resyncTimer);
   state.resyncTimer = null;
   state.loadSeq++;
+  state.arrived = null;
   state.items.clear();
   state.maxId = -1;
   state.nextBefore = null;

@@ -141,15 +141,18 @@ test('the feed on every page: live items and badges, read in another tab, filter
 
       // "more": after enough notifications the first page is full
       const bulk = uniqueText('フィード試験 まとめて');
-      await tanaka.evaluate(async ({ threadId, bulk }) => {
+      const statuses = await tanaka.evaluate(async ({ threadId, bulk }) => {
         const me = await (await fetch('/api/v1/me', { credentials: 'same-origin' })).json();
         const one = (i) => fetch(`/api/v1/threads/${threadId}/posts`, {
           method: 'POST', credentials: 'same-origin',
           headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf },
           body: JSON.stringify({ body: `${bulk} ${i}`, mentions: { users: [], organisations: [] } }),
         });
-        for (let i = 0; i < 55; i += 11) await Promise.all([...Array(11)].map((_, j) => one(i + j)));
+        const out = [];
+        for (let i = 0; i < 55; i += 11) out.push(...(await Promise.all([...Array(11)].map((_, j) => one(i + j)))).map((r) => r.status));
+        return out;
       }, { threadId, bulk });
+      assert.deepEqual([...new Set(statuses)], [201], 'every post is taken');
       await byTestId(ito, 'feed-filter').selectOption('all');
       await item(ito, `${bulk} 54`).waitFor({ timeout: LIVE_TIMEOUT });
       await ito.reload();
