@@ -472,8 +472,9 @@ json_t *nt_preferences_event(const struct cl_identity *who, const json_t *prefs)
 
 /* db_notification.c - one function per statement. "Visible" to who means:
  * same tenant; who is neither exclude_user nor in exclude_users; not
- * withdrawn; the audience is everyone or names who's user, profession or
- * organisation; the row is outside any space, or notify has no copy of
+ * withdrawn; the audience is everyone or names who's profession or
+ * organisation, or who has a notification_recipients row of it (a targeted
+ * row's named users); the row is outside any space, or notify has no copy of
  * its space yet, or the copy lets who read the space (so narrowing a
  * space's readers hides its earlier notifications at once); and the row is
  * about no app, or notify has no copy of its app, or the copy lets who read
