@@ -229,10 +229,10 @@ async def close_streams(streams):
 # the tenant, its people and their sessions, in the gateway's database
 
 
-def make_tenant(run):
-    """A tenant with MEMBERS people (member 1..MEMBERS) and a tenant admin;
+def make_tenant(run, members=MEMBERS, connected=CONNECTED):
+    """A tenant with members people (member 1..members) and a tenant admin;
     a dict with the ids and the session tokens of the admin and of members
-    1..CONNECTED and MEMBERS (the one without a stream)."""
+    1..connected ("tokens") and the last member ("offline", a ct.Session)."""
     t = {"tenant": str(uuid.uuid4()), "org": str(uuid.uuid4()), "admin": str(uuid.uuid4()),
          "run": run}
     token = "sse-fanout-" + run + "-"
@@ -264,11 +264,11 @@ INSERT INTO sessions (token_hash, user_id, csrf_token)
           'csrf-' || :'run' || '-admin');
 COMMIT;
 """, tenant=t["tenant"], org=t["org"], admin=t["admin"], run=run, token=token,
-            members=MEMBERS, connected=CONNECTED, demo=ct.seed_user("tanaka")["email"])
-    t["tokens"] = [token + str(g) for g in range(1, CONNECTED + 1)]
+            members=members, connected=connected, demo=ct.seed_user("tanaka")["email"])
+    t["tokens"] = [token + str(g) for g in range(1, connected + 1)]
     t["offline"] = ct.Session()
-    t["offline"].cookie = token + str(MEMBERS)
-    t["offline"].csrf = "csrf-%s-%d" % (run, MEMBERS)
+    t["offline"].cookie = token + str(members)
+    t["offline"].csrf = "csrf-%s-%d" % (run, members)
     t["admin_session"] = ct.Session()
     t["admin_session"].cookie = token + "admin"
     t["admin_session"].csrf = "csrf-%s-admin" % run
