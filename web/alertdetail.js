@@ -1,22 +1,24 @@
-// One alert (#/alerts/<id>): what it says, where and for whom, its
-// timeline and who acknowledged (refreshed live: on every alert
-// notification of it, and every few seconds while it is active, since an
-// acknowledgement notifies no one), my acknowledgement, and for its
-// managers (the raiser, alert managers of the raiser's organisation, tenant
-// admins) update, resolve and cancel.
+// One alert (#/alerts/<id>): what it says, where and for whom, its photo,
+// its timeline and who acknowledged (refreshed live: on every alert
+// notification of it, and for its raiser on every `alert_acknowledged`
+// notification; polled every few seconds as a fallback while it is
+// active), my acknowledgement, and for its managers (the raiser, alert
+// managers of the raiser's organisation, tenant admins) update, photo,
+// resolve and cancel.
 
 import { h, enc, timeEl, busy, errorLine, announce } from './dom.js';
 import { t } from './i18n.js';
 import { api, session, hasRole, ApiError } from './api.js';
 import {
   alertsFrame, kindLabel, severityTag, statusTag, personText, showError, onAlertNews, actionLabel,
-  SEVERITIES, severityLabel,
+  SEVERITIES, severityLabel, photoPicker, uploadPhoto,
 } from './alerts.js';
 import { areaText, audienceText } from './alertform.js';
 import { getOrganisations } from './orgs.js';
 import { refreshAlertBanner } from './alertbanner.js';
 
-const POLL_MS = 3000;
+// live notifications do the work; the poll only covers a lost stream
+const POLL_MS = 10000;
 
 function mayManage(a) {
   const u = session.user;
@@ -58,6 +60,36 @@ function facts(a, orgNames) {
     row(t('alerts.field.raisedBy'), h('span', {}, personText(a.raised_by), ' ', timeEl(a.raised_at)), 'alert-raised-by'),
     a.ended_at ? row(t('alerts.field.endedAt'), timeEl(a.ended_at), 'alert-ended-at') : null,
     row(t('alerts.field.version'), String(a.version || 1), 'alert-version'));
+}
+
+/** The photo, its URL changing with its content (so a replaced one shows). */
+function photoView(a) {
+  if (!a.photo) return null;
+  const src = `${a.photo.url}?v=${encodeURIComponent(String(a.photo.sha1 || '').slice(0, 12))}`;
+  return h('section', { class: 'card page-section', testid: 'alert-photo-section' },
+    h('h2', { class: 'section-title' }, t('alerts.field.photo')),
+    h('a', { href: src, target: '_blank', rel: 'noopener' },
+      h('img', { class: 'alert-photo', src, alt: t('alerts.photoAlt', { title: a.title || '' }), testid: 'alert-photo',
+        dataset: { sha1: a.photo.sha1 || '' } })));
+}
+
+function photoBox(a, reload) {
+  const picker = photoPicker('alert-photo-upload');
+  const btn = h('button', { type: 'button', class: 'secondary', testid: 'alert-photo-upload' },
+    a.photo ? t('alerts.photoReplace') : t('alerts.photoAdd'));
+  btn.addEventListener('click', () => busy(btn, async () => {
+    const file = picker.file();
+    if (!file) { if (!picker.refused()) picker.say('alerts.photoChoose'); return; }
+    try {
+      const alert = await uploadPhoto(a.id, file);
+      announce(t('alerts.photoSent'));
+      reload(alert);
+    } catch (e) {
+      picker.showError(e);
+    }
+  }));
+  return h('div', { class: 'field alert-photo-box' }, h('span', { class: 'label' }, t('alerts.field.photo')),
+    picker.el, h('div', { class: 'form-actions' }, btn));
 }
 
 function acknowledgements(a) {
@@ -146,6 +178,7 @@ function manageBox(a, reload) {
     fieldOf('description', t('alerts.field.description'), desc),
     fieldOf('instruction', t('alerts.field.instruction'), instr),
     fieldOf('note', t('alerts.note'), note),
+    photoBox(a, reload),
     h('div', { class: 'form-actions' },
       h('button', { type: 'button', class: 'primary', testid: 'alert-update', onclick: send('update', changes) }, t('alerts.update')),
       h('button', { type: 'button', class: 'secondary', testid: 'alert-resolve', onclick: send('resolve', () => withNote({}), 'alerts.resolveConfirm') },
@@ -169,8 +202,8 @@ export function renderAlertDetail(root, route, ctx) {
   // version or status do, so that a refresh loses nothing typed into them
   // (nor the focus)
   const slots = {};
-  for (const k of ['head', 'ack', 'facts', 'acks', 'timeline', 'manage']) slots[k] = h('div', { class: `alert-slot-${k}` });
-  let kept = { ack: null, manage: null };
+  for (const k of ['head', 'ack', 'facts', 'photo', 'acks', 'timeline', 'manage']) slots[k] = h('div', { class: `alert-slot-${k}` });
+  let kept = { ack: null, manage: null, photo: null };
   function show(a) {
     current = a;
     box.dataset.state = 'loaded';
@@ -184,9 +217,11 @@ export function renderAlertDetail(root, route, ctx) {
     slots.timeline.replaceChildren(timeline(a));
     const ackKey = `${a.status}|${a.acknowledged_by_me}|${a.escalation_level}`;
     const manageKey = `${a.version}|${a.status}`;
+    const photoKey = a.photo ? a.photo.sha1 : '';
     if (kept.ack !== ackKey) slots.ack.replaceChildren(...[ackBox(a, reload)].filter(Boolean));
     if (kept.manage !== manageKey) slots.manage.replaceChildren(...[manageBox(a, reload)].filter(Boolean));
-    kept = { ack: ackKey, manage: manageKey };
+    if (kept.photo !== photoKey) slots.photo.replaceChildren(...[photoView(a)].filter(Boolean));
+    kept = { ack: ackKey, manage: manageKey, photo: photoKey };
   }
   async function reload(given) {
     if (given && given.id) { show(given); return; }

@@ -2,15 +2,17 @@
 // description, instruction; the area (districts, a circle "lat,lng,radius
 // km" or a closed polygon of "lat,lng" points, one per line); the audience
 // (everyone, or organisations and professions); whether acknowledgement is
-// required; up to three escalation levels. POST /alerts, then the alert's
-// page. Also the texts of an area and an audience the detail page shows.
+// required; up to three escalation levels; a photo (JPEG or PNG up to 5
+// MiB, previewed, uploaded right after the alert is raised). POST /alerts
+// (and PUT /alerts/<id>/photo), then the alert's page. Also the texts of an
+// area and an audience the detail page shows.
 
 import { h, busy, errorLine, announce, enc } from './dom.js';
 import { t, professionLabel, PROFESSIONS } from './i18n.js';
 import { api, session } from './api.js';
 import { getOrganisations } from './orgs.js';
 import {
-  alertsFrame, KINDS, SEVERITIES, kindLabel, severityLabel, showError, mayRaise,
+  alertsFrame, KINDS, SEVERITIES, kindLabel, severityLabel, showError, mayRaise, photoPicker, uploadPhoto,
 } from './alerts.js';
 
 const MAX_LEVELS = 3;
@@ -129,6 +131,7 @@ export async function renderAlertForm(root, route, ctx) {
     levelBox.append(el);
     addLevel.hidden = levels.length >= MAX_LEVELS;
   });
+  const photo = photoPicker('alert-photo');
   const err = errorLine('alert-form-error');
   const submit = h('button', { type: 'submit', class: 'primary', testid: 'alert-submit' }, t('alerts.submit'));
   const form = h('form', { class: 'card page-section alert-form', testid: 'alert-form', novalidate: true },
@@ -137,6 +140,8 @@ export async function renderAlertForm(root, route, ctx) {
     fieldOf('title', t('alerts.field.title'), title),
     fieldOf('description', t('alerts.field.description'), description),
     fieldOf('instruction', t('alerts.field.instruction'), instruction),
+    h('div', { class: 'field' }, h('span', { class: 'label' }, t('alerts.field.photo')), photo.el,
+      h('p', { class: 'muted small' }, t('alerts.photoHint'))),
     h('fieldset', { class: 'alert-area-form' }, h('legend', {}, t('alerts.field.area')),
       fieldOf('districts', t('alerts.field.districts'), districts, t('alerts.districtsHint')),
       fieldOf('circle', t('alerts.field.circle'), circle, t('alerts.circleHint')),
@@ -155,6 +160,7 @@ export async function renderAlertForm(root, route, ctx) {
       const p = parsePolygon(polygon.value);
       if (c === undefined) { err.textContent = t('alerts.badCircle'); err.dataset.code = 'invalid_area'; return; }
       if (p === undefined) { err.textContent = t('alerts.badPolygon'); err.dataset.code = 'invalid_area'; return; }
+      if (photo.refused()) { err.textContent = t('alerts.photoFix'); err.dataset.code = 'invalid_photo'; return; }
       const body = {
         kind: kind.value,
         severity: severity.value,
@@ -170,13 +176,25 @@ export async function renderAlertForm(root, route, ctx) {
         requires_ack: requiresAck.checked,
       };
       if (levels.length) body.escalation = levels.map((l) => l.value());
+      let data;
       try {
-        const data = await api('POST', '/alerts', body);
-        announce(t('alerts.raised'));
-        location.hash = `#/alerts/${enc(data.alert.id)}`;
+        data = await api('POST', '/alerts', body);
       } catch (e) {
         showError(err, e);
+        return;
       }
+      announce(t('alerts.raised'));
+      const file = photo.file();
+      if (file) {
+        // the alert is out already: a failed photo is told, and can be
+        // sent again from the alert's page
+        try {
+          await uploadPhoto(data.alert.id, file);
+        } catch (e) {
+          announce(t('alerts.photoFailedAfterRaise'));
+        }
+      }
+      location.hash = `#/alerts/${enc(data.alert.id)}`;
     });
   });
   root.replaceChildren(alertsFrame('new', 'alerts-page', session.user,

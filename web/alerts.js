@@ -6,9 +6,9 @@
 //   #/alerts/<id>       one alert: timeline, acknowledgements, management (alertdetail.js)
 // The banner on every page is alertbanner.js.
 
-import { h } from './dom.js';
+import { h, enc, errorLine } from './dom.js';
 import { t, has } from './i18n.js';
-import { ApiError, errorText, hasRole } from './api.js';
+import { api, ApiError, errorText, hasRole } from './api.js';
 
 export const KINDS = ['missing_person', 'disaster', 'road_closure', 'infectious_disease', 'facility_emergency', 'other'];
 export const SEVERITIES = ['extreme', 'severe', 'moderate', 'minor'];
@@ -76,16 +76,73 @@ export function alertsFrame(current, testid, user, ...content) {
 }
 
 /**
- * fn(notification) for every live notification of kind `alert` while the
- * page of ctx is shown (feed.js tells them as a 'carelink:notification' event).
+ * fn(notification) for every live notification of kind `alert` (a change)
+ * or `alert_acknowledged` (the raiser is told of an acknowledgement) while
+ * the page of ctx is shown (feed.js tells them as a 'carelink:notification'
+ * event).
  */
 export function onAlertNews(ctx, fn) {
   const listener = (ev) => {
     if (!ctx.alive) { window.removeEventListener('carelink:notification', listener); return; }
     const n = ev.detail;
-    if (n && n.kind === 'alert') fn(n);
+    if (n && (n.kind === 'alert' || n.kind === 'alert_acknowledged')) fn(n);
   };
   window.addEventListener('carelink:notification', listener);
+}
+
+// an alert's photo (ALERTS.md "The photo"): JPEG or PNG up to 5 MiB; the
+// service checks the bytes too
+export const PHOTO_TYPES = ['image/jpeg', 'image/png'];
+export const PHOTO_MAX = 5 * 1024 * 1024;
+
+/** The refusal key of a chosen file, or null when it may be sent. */
+export function photoProblem(file) {
+  if (!file) return null;
+  if (!PHOTO_TYPES.includes(file.type)) return 'alerts.photoBadType';
+  if (file.size > PHOTO_MAX) return 'alerts.photoTooBig';
+  if (file.size === 0) return 'alerts.photoBadType';
+  return null;
+}
+
+/** PUT the photo of alert id; the alert as it then is. */
+export async function uploadPhoto(id, file) {
+  const data = await api('PUT', `/alerts/${enc(id)}/photo`, file, { contentType: file.type });
+  return data && data.alert;
+}
+
+/**
+ * A file picker for a photo with its preview and error line: {el, file()}
+ * (file() the chosen file when it may be sent, else null). testids carry
+ * prefix.
+ */
+export function photoPicker(prefix) {
+  let chosen = null;
+  let url = null;
+  const err = errorLine(`${prefix}-error`);
+  const preview = h('img', { class: 'alert-photo-preview', testid: `${prefix}-preview`, alt: t('alerts.photoPreview'), hidden: true });
+  const input = h('input', { type: 'file', accept: PHOTO_TYPES.join(','), testid: `${prefix}-input`, 'aria-label': t('alerts.field.photo') });
+  input.addEventListener('change', () => {
+    const f = input.files && input.files[0];
+    if (url) { URL.revokeObjectURL(url); url = null; }
+    chosen = null;
+    preview.hidden = true;
+    const problem = photoProblem(f);
+    err.textContent = problem ? t(problem) : '';
+    err.dataset.code = problem ? problem.slice('alerts.'.length) : '';
+    if (!f || problem) return;
+    chosen = f;
+    url = URL.createObjectURL(f);
+    preview.src = url;
+    preview.hidden = false;
+  });
+  return {
+    el: h('div', { class: 'alert-photo-picker' }, input, preview, err),
+    file: () => chosen,
+    refused: () => !!(input.files && input.files[0]) && !chosen,
+    clear: () => { input.value = ''; chosen = null; preview.hidden = true; err.textContent = ''; },
+    showError: (e) => showError(err, e, 'alerts.photoFailed'),
+    say: (key) => { err.textContent = t(key); err.dataset.code = key.slice('alerts.'.length); },
+  };
 }
 
 /** Run the page of a route {id}: one of the pages listed at the top. */
