@@ -5,9 +5,13 @@
 // banner within a second, without a reload (the time is measured from the
 // raise's answer and logged); the banner stays while he moves between pages
 // and after a reload, until he acknowledges it; the raiser's open detail
-// page shows his acknowledgement live.
+// page shows his acknowledgement live (her feed gets the urgent
+// `alert_acknowledged` notice, which refreshes the page). The form takes a
+// photo (a wrong type is refused next to it, a PNG is previewed and sent
+// after the raise); both detail pages show it.
 
 import { test, before, after } from 'node:test';
+import { deflateSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import {
   launch, newPage, login, byTestId, baseUrl, DEMO, uniqueText, markNoReload, notReloaded, waitForStream, API_PREFIX,
@@ -24,6 +28,46 @@ const BANNER_WAIT_MS = 15_000;
 const LIVE_TIMEOUT = 30_000;
 
 let browser;
+
+/** A small valid PNG (w x h, red). */
+function png(w = 4, h = 3) {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc(body), 8 + data.length);
+    return out;
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const raw = Buffer.concat(Array.from({ length: h }, () => Buffer.from([0, ...Array(w).fill([255, 0, 0]).flat()])));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
+
+/** Waits until the alert's photo on page is loaded and has its size. */
+async function photoShown(page, w, h) {
+  const img = page.locator('[data-testid="alert-photo"]');
+  await img.waitFor();
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="alert-photo"]');
+    return el && el.complete && el.naturalWidth > 0;
+  });
+  assert.deepEqual(await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]), [w, h]);
+}
 
 before(async () => {
   baseUrl();
@@ -75,6 +119,15 @@ test('an alert raised by the support centre is a banner on a firefighter\'s page
       await byTestId(suzuki, 'alert-circle-input').fill('35.69,139.33,2');
       await suzuki.locator(`[data-testid="alert-audience"] [data-testid="alert-audience-org"][data-id="${FIRE_ORG}"]`).check();
       assert.equal(await byTestId(suzuki, 'alert-requires-ack-input').isChecked(), true);
+      // a photo: a text file is refused next to the picker (and blocks the
+      // raise), a PNG is previewed
+      await byTestId(suzuki, 'alert-photo-input').setInputFiles({ name: 'memo.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
+      await suzuki.locator('[data-testid="alert-photo-error"]:not(:empty)').waitFor();
+      assert.equal(await byTestId(suzuki, 'alert-photo-preview').isHidden(), true);
+      await byTestId(suzuki, 'alert-photo-input').setInputFiles({ name: 'person.png', mimeType: 'image/png', buffer: png(4, 3) });
+      await byTestId(suzuki, 'alert-photo-preview').waitFor({ state: 'visible' });
+      assert.equal(await byTestId(suzuki, 'alert-photo-error').textContent(), '');
+      const photoSent = suzuki.waitForResponse((r) => /\/alerts\/[^/]+\/photo$/.test(r.url()) && r.request().method() === 'PUT');
 
       const raised = suzuki.waitForResponse((r) => r.url().endsWith(`${API_PREFIX}/alerts`) && r.request().method() === 'POST');
       await byTestId(suzuki, 'alert-submit').click();
@@ -83,6 +136,8 @@ test('an alert raised by the support centre is a banner on a firefighter\'s page
       assert.equal(answer.status(), 201, await answer.text());
       alertId = (await answer.json()).alert.id;
       assert.ok(alertId);
+      const photoAnswer = await photoSent;
+      assert.equal(photoAnswer.status(), 200, await photoAnswer.text());
 
       // the firefighter's open page: the banner, without a reload
       const item = bannerItem(kobayashi, alertId);
@@ -97,6 +152,8 @@ test('an alert raised by the support centre is a banner on a firefighter\'s page
       await suzuki.locator(`[data-testid="alert-detail"][data-id="${alertId}"][data-state="loaded"]`).waitFor({ state: 'attached' });
       await suzuki.locator('[data-testid="alert-acks"][data-count="0"]').waitFor({ state: 'attached' });
       assert.equal(await byTestId(suzuki, 'alert-title').textContent(), title);
+      await photoShown(suzuki, 4, 3);
+      await suzuki.locator('[data-testid="alert-timeline-item"][data-action="updated"]').waitFor({ state: 'attached' });
       await markNoReload(suzuki);
 
       // the banner stays on every page he opens, and after a reload
@@ -112,6 +169,8 @@ test('an alert raised by the support centre is a banner on a firefighter\'s page
       // he opens the alert from the banner, goes back, and acknowledges from the banner
       await item.locator('[data-testid="alert-banner-link"]').click();
       await kobayashi.locator(`[data-testid="alert-detail"][data-id="${alertId}"][data-state="loaded"]`).waitFor({ state: 'attached' });
+      await photoShown(kobayashi, 4, 3);
+      assert.equal(await byTestId(kobayashi, 'alert-photo-upload').count(), 0, 'no photo upload for a reader');
       await item.waitFor();
       await byTestId(kobayashi, 'nav-home').click();
       await item.waitFor();
@@ -124,6 +183,10 @@ test('an alert raised by the support centre is a banner on a firefighter\'s page
         .waitFor({ timeout: LIVE_TIMEOUT });
       console.log(`# the raiser's page showed the acknowledgement ${Date.now() - acked} ms after the click`);
       assert.match(await byTestId(suzuki, 'alert-acks').textContent(), new RegExp(KOBAYASHI.name));
+      // what told her page: the urgent notice in her feed
+      const notice = suzuki.locator('[data-testid="feed-item"][data-kind="alert_acknowledged"]', { hasText: title });
+      await notice.waitFor({ state: 'attached', timeout: LIVE_TIMEOUT });
+      assert.match(await notice.textContent(), new RegExp(`${KOBAYASHI.name}さんが緊急連絡を確認しました`));
       await suzuki.locator('[data-testid="alert-timeline-item"][data-action="acknowledged"]').waitFor({ state: 'attached' });
       assert.ok(await notReloaded(suzuki), 'the acknowledgement came without a reload');
 
