@@ -67,6 +67,11 @@
 	"  OR EXISTS (SELECT 1 FROM notification_reads nr"                     \
 	"      WHERE nr.tenant_id = $1 AND nr.user_id = $2"                    \
 	"      AND nr.notification_id = n.id))"
+/* The reader's mark for all (0: none), as a value computed once, so that
+ * the scan of unread rows starts above it on the (tenant_id, id) index. */
+#define NT_MARK_OF_ALL                                                         \
+	" COALESCE((SELECT mk.up_to FROM feed_read_marks mk"                   \
+	"  WHERE mk.tenant_id = $1 AND mk.user_id = $2 AND mk.space_id = ''), 0)"
 /* Whether the reader muted n: its space or thread is muted and it is
  * neither urgent nor a mention. */
 #define NT_MUTED_BY_READER                                                     \
@@ -88,6 +93,7 @@
 	" AND ($12::text IS NULL OR n.app_id = $12)"                           \
 	" AND ($13::text IS NULL OR n.patient_id = $13)"                       \
 	" AND (NOT $14::boolean OR NOT" NT_READ_BY_READER ")"                  \
+	" AND n.id > CASE WHEN $14::boolean THEN" NT_MARK_OF_ALL " ELSE 0 END"  \
 	" AND ($15::boolean OR NOT" NT_MUTED_BY_READER ")"
 
 int nt_db_notification_insert(struct cl_pg *pg, struct nt_notification *n)
@@ -286,6 +292,7 @@ int nt_db_notification_unread(struct cl_pg *pg, const struct cl_identity *who, i
 			    "SELECT n.id, n.urgent, n.kind, n.space_id, n.app_id, n.patient_id"
 			    NT_FEED_FROM " WHERE" NT_VISIBLE_TO_READER
 			    " AND (n.urgent OR NOT COALESCE(fp.urgent_only, false))"
+			    " AND n.id >" NT_MARK_OF_ALL
 			    " AND NOT" NT_READ_BY_READER " AND NOT" NT_MUTED_BY_READER
 			    " ORDER BY n.id DESC LIMIT $6::int",
 			    6, p);
