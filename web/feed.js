@@ -9,7 +9,9 @@ import { t } from './i18n.js';
 import { api, errorText, session } from './api.js';
 import { startStream, stopStream } from './stream.js';
 import { personLink } from './people.js';
-import { loadCounts, refreshCounts, setCounts, clearCounts, updateTitle as titleFromCounts } from './feedcounts.js';
+import {
+  loadCounts, refreshCounts, setCounts, clearCounts, paintBadges, updateTitle as titleFromCounts,
+} from './feedcounts.js';
 import { getPrefs, onPrefsChange, forgetPrefs, cachedPrefs } from './prefs.js';
 
 const FEED_LIMIT = 50;
@@ -325,7 +327,7 @@ function paintFilter() {
   sel.replaceChildren(...opts);
   sel.value = state.filter;
   const p = cachedPrefs();
-  sel.title = p && p.urgent_only && state.filter === 'all' ? t('feed.urgentOnlyNote') : '';
+  $('feed-mode').hidden = !(p && p.urgent_only && state.filter === 'all');
 }
 
 /** Show the feed with this filter ('all', 'urgent', 'mentions', 'space:<id>'). */
@@ -418,6 +420,6 @@ export function relabelFeed() {
   const items = [...state.items.values()].sort(before);
   $('feed').replaceChildren(...items.map(renderFeedItem));
   paintFilter();
-  updateTitle();
+  paintBadges();
   if (!state.items.size && !$('feed-message').hidden) setMessage($('feed-message'), emptyText());
 }

@@ -3,11 +3,12 @@
 // care manager (tanaka) in the tenant-wide space arrives live with unread
 // badges (the total and the space's); opening it marks it read and a second
 // tab of hers drops its badges live (the stream's `read` event); the
-// filters (urgent only shows an alert, mentions shows a mention), "more"
-// pages, mark all read clears the badges; a space muted from its page stops
-// its posts arriving live while a mention in it still arrives; the
-// preferences page lists the mute and unmutes it; urgent-only mode lists
-// and pushes only urgent notifications.
+// filters (urgent only shows an alert, mentions shows a mention, a space
+// its posts), "more" pages, mark all read clears the badges; a space muted
+// from its page stops its posts arriving live while a mention in it still
+// arrives; the preferences page lists the mute and unmutes it and refuses
+// a bad quiet-hours range next to the field; urgent-only mode lists and
+// pushes only urgent notifications.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,6 +139,9 @@ test('the feed on every page: live items and badges, read in another tab, filter
       await ito.locator('[data-testid="feed-item"][data-kind="mention"]').filter({ hasText: p2 }).waitFor();
       assert.equal(await item(ito, alertTitle).count(), 0);
       assert.equal(await item(ito, p1).count(), 0);
+      await byTestId(ito, 'feed-filter').selectOption(`space:${WIDE_SPACE}`);
+      await item(ito, p1).waitFor();
+      assert.equal(await item(ito, alertTitle).count(), 0, 'an alert is of no space');
 
       // "more": after enough notifications the first page is full
       const bulk = uniqueText('フィード試験 まとめて');
@@ -210,6 +214,7 @@ test('the feed on every page: live items and badges, read in another tab, filter
       assert.equal((await pageApiOk(ito, 'GET', '/preferences')).urgent_only, true);
       await ito.locator('[data-testid="feed-item"][data-urgent="false"]').first().waitFor({ state: 'detached', timeout: LIVE_TIMEOUT });
       await item(ito, alertTitle).waitFor();
+      await byTestId(ito, 'feed-mode').waitFor();
       const p5 = uniqueText('フィード試験 緊急のみ');
       await post(tanaka, threadId, p5);
       const alert2 = uniqueText('フィード試験 緊急のみの通行止め');
