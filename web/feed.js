@@ -348,6 +348,7 @@ function onSpacesLoaded(ev) {
 function setCollapsed(on) {
   $('feed-col').classList.toggle('collapsed', on);
   $('feed-toggle').setAttribute('aria-expanded', String(!on));
+  $('feed-toggle').textContent = t(on ? 'feed.show' : 'feed.hide');
   try { sessionStorage.setItem(COLLAPSE_KEY, on ? '1' : ''); } catch { /* private mode */ }
 }
 
@@ -421,5 +422,6 @@ export function relabelFeed() {
   $('feed').replaceChildren(...items.map(renderFeedItem));
   paintFilter();
   paintBadges();
+  setCollapsed($('feed-col').classList.contains('collapsed'));
   if (!state.items.size && !$('feed-message').hidden) setMessage($('feed-message'), emptyText());
 }

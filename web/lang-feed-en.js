@@ -2,7 +2,8 @@
 export default {
   'nav.preferences': 'Notification settings',
   'feed.skip': 'Skip to notifications',
-  'feed.toggle': 'Show or hide notifications',
+  'feed.hide': 'Hide notifications',
+  'feed.show': 'Show notifications',
   'feed.filterLabel': 'Filter notifications',
   'feed.filter.all': 'All',
   'feed.filter.urgent': 'Urgent only',

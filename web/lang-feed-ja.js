@@ -2,7 +2,8 @@
 export default {
   'nav.preferences': '通知設定',
   'feed.skip': '通知へ移動',
-  'feed.toggle': '通知の表示切替',
+  'feed.hide': '通知を隠す',
+  'feed.show': '通知を表示',
   'feed.filterLabel': '通知の絞り込み',
   'feed.filter.all': 'すべて',
   'feed.filter.urgent': '緊急のみ',

@@ -7,7 +7,8 @@
 // its posts), "more" pages, mark all read clears the badges; a space muted
 // from its page stops its posts arriving live while a mention in it still
 // arrives; the preferences page lists the mute and unmutes it and refuses
-// a bad quiet-hours range next to the field; urgent-only mode lists and
+// a bad quiet-hours range next to the field; in quiet hours a post arrives
+// silently (not announced); urgent-only mode lists and
 // pushes only urgent notifications.
 
 import { test, before, after } from 'node:test';
@@ -38,6 +39,11 @@ after(async () => {
     new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
   ]);
 });
+
+/** HH:MM in Japan's time, minutes from now. */
+function tokyoTime(minutes) {
+  return new Date(Date.now() + (9 * 60 + minutes) * 60_000).toISOString().slice(11, 16);
+}
 
 const item = (page, text) => byTestId(page, 'feed-item').filter({ hasText: text });
 
@@ -205,6 +211,18 @@ test('the feed on every page: live items and badges, read in another tab, filter
       await byTestId(ito, 'prefs-save').click();
       await ito.locator('[data-testid="prefs-quiet-error"]:not(:empty)').waitFor();
       assert.equal((await pageApiOk(ito, 'GET', '/preferences')).quiet_hours, null);
+
+      // quiet hours around now: a post still arrives live, silently (not announced)
+      await byTestId(ito, 'prefs-quiet-start').fill(tokyoTime(-60));
+      await byTestId(ito, 'prefs-quiet-end').fill(tokyoTime(60));
+      await byTestId(ito, 'prefs-save').click();
+      await ito.locator('[data-testid="prefs-ok"]:not([hidden])').waitFor();
+      await byTestId(ito, 'prefs-quiet-error').filter({ hasText: /./ }).waitFor({ state: 'detached' });
+      const quiet = uniqueText('フィード試験 おやすみ時間');
+      await post(tanaka, threadId, quiet);
+      await item(ito, quiet).waitFor({ timeout: LIVE_TIMEOUT });
+      assert.equal(await item(ito, quiet).getAttribute('data-silent'), 'true');
+      assert.doesNotMatch(await ito.locator('#live').textContent(), new RegExp(quiet.split(' ').pop()));
       await byTestId(ito, 'prefs-quiet-on').uncheck();
 
       // urgent-only mode: only urgent ones are listed and pushed
