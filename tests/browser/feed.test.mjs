@@ -4,12 +4,12 @@
 // badges (the total and the space's); opening it marks it read and a second
 // tab of hers drops its badges live (the stream's `read` event); the
 // filters (urgent only shows an alert, mentions shows a mention, a space
-// its posts), "more" pages, mark all read clears the badges; a space muted
-// from its page stops its posts arriving live while a mention in it still
-// arrives; the preferences page lists the mute and unmutes it and refuses
-// a bad quiet-hours range next to the field; in quiet hours a post arrives
-// silently (not announced); urgent-only mode lists and
-// pushes only urgent notifications.
+// its posts), "more" pages, "mark this space read" and mark all read clear
+// the badges; a space muted from its page stops its posts arriving live
+// while a mention in it still arrives; the preferences page lists the mute
+// and unmutes it and refuses a bad quiet-hours range next to the field; in
+// quiet hours a post arrives silently (not announced); urgent-only mode
+// lists and pushes only urgent notifications.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -174,15 +174,21 @@ test('the feed on every page: live items and badges, read in another tab, filter
       await ito.waitForFunction((n) => document.querySelectorAll('[data-testid="feed-item"]').length > n, firstPage);
       await item(ito, p1).waitFor({ state: 'attached', timeout: LIVE_TIMEOUT });
 
+      // "mark this space read" on the space's page clears its badge, not the alert's
+      await ito.evaluate((id) => { location.hash = `#/spaces/${id}`; }, WIDE_SPACE);
+      await ito.locator(`${spaceBadge}:not([hidden])`).waitFor();
+      await byTestId(ito, 'space-mark-read').click();
+      await badgeGone(ito, spaceBadge);
+      await ito.locator('[data-testid="feed-item"][data-read="false"]').filter({ hasText: p2 }).waitFor({ state: 'detached' });
+      assert.equal(await item(ito, alertTitle).getAttribute('data-read'), 'false');
+
       // mark all read clears the badges
       await ito.locator('[data-testid="unread-total"]:not([hidden])').waitFor();
       await byTestId(ito, 'feed-read-all').click();
       await badgeGone(ito, '[data-testid="unread-total"]');
-      await badgeGone(ito, spaceBadge);
       await ito.locator('[data-testid="feed-item"][data-read="false"]').first().waitFor({ state: 'detached' });
 
       // mute the space from its page: its posts stop arriving, a mention in it still arrives
-      await ito.evaluate((id) => { location.hash = `#/spaces/${id}`; }, WIDE_SPACE);
       const mute = byTestId(ito, 'mute-space');
       await ito.locator('[data-testid="mute-space"]:not([disabled])').waitFor();
       assert.equal(await mute.getAttribute('aria-pressed'), 'false');
