@@ -1,7 +1,7 @@
-// The home page: the notification feed (feed.js) on the left; on the right
-// the spaces (spaces.js), the open space (space.js: its threads, and its
-// page at #/spaces/<id>) and the open thread (thread.js); below the spaces
-// the apps (appnav.js).
+// The home page beside the notification feed (feed.js, on the left of every
+// page, started and stopped here with the session): the spaces (spaces.js),
+// the open space (space.js: its threads, and its page at #/spaces/<id>) and
+// the open thread (thread.js); below the spaces the apps (appnav.js).
 
 import { $ } from './dom.js';
 import { session } from './api.js';
