@@ -7,7 +7,8 @@ stream's heartbeat events with the counter (a second gateway with
 gateway.heartbeat_s = 1); preferences applied live: a muted space's posts
 are not pushed but a mention there is, a muted thread, urgent-only mode,
 quiet hours covering now push `"silent": true`; marking read in one tab is
-a `read` event in the others. (The mention is of the person's
+a `read` event in the others; without notify, a resume gets `reset`
+`unavailable`. (The mention is of the person's
 organisation: records knows the people of a tenant made in the database
 only by their organisation, which a gateway announces when it starts.)
 
@@ -253,6 +254,29 @@ def check_heartbeat(t, p, admin):
     ct.log("heartbeat events every gateway.heartbeat_s with the last seq")
 
 
+def check_unavailable(p):
+    """A replica whose notify does not answer: the stream still opens (the
+    default preferences), a resume gets `reset` `unavailable`, the feed's
+    routes 503."""
+    from platform_helpers import ExtraGateway, free_port
+    with ExtraGateway({"notify.url": "http://127.0.0.1:%d" % free_port()}) as replica:
+        fan.wait_ready(replica.url())
+        pr = ct.Session(replica.url())
+        pr.cookie, pr.csrf = p.cookie, p.csrf
+        with ct.EventStream(pr, last_event_id=1) as s:
+            ct.check_eq(s.wait_ready().json(), {"seq": 0, "resumed": True}, "ready")
+            ev = s.wait_for(lambda e: e.event != "heartbeat", 10, "the reset")
+            ct.check_eq((ev.event, ev.json()), ("reset", {"seq": 1, "reason": "unavailable"}),
+                        "the event after ready when notify does not answer")
+        for path in ("/feed", "/feed/unread", "/preferences"):
+            expect(pr.request("GET", API + path), 503, "GET %s without notify" % path,
+                   "unavailable")
+        log = replica.log_text()
+        ct.check("stream preferences unavailable" in log,
+                 "the replica did not log the preferences it could not read")
+    ct.log("notify unreachable: reset unavailable, defaults logged, 503")
+
+
 def test():
     run = uuid.uuid4().hex[:12]
     t = fan.make_tenant(run, members=3, connected=2)
@@ -262,6 +286,7 @@ def test():
         check_forwarding(p, admin)
         check_heartbeat(t, p, admin)
         check_live(t, p, q, admin)
+        check_unavailable(p)
     finally:
         p.request("PUT", API + "/preferences", json_body=DEFAULTS)
         fan.drop_sessions(run)
