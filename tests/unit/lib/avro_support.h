@@ -139,6 +139,10 @@ static json_t *sample_notification(void)
 	json_object_set_new(j, "exclude_users", json_pack("[s]", "user-2"));
 	json_object_set_new(j, "subject_id", json_string("post-42"));
 	json_object_set_new(j, "space_id", json_string("space-7"));
+	json_object_set_new(j, "urgent", json_false());
+	json_object_set_new(j, "thread_id", json_string("thread-3"));
+	json_object_set_new(j, "app_id", json_null());
+	json_object_set_new(j, "patient_id", json_null());
 	return j;
 }
 
