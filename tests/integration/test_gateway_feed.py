@@ -176,7 +176,12 @@ def check_live(t, p, q, admin):
 
         _, got = live.post(thread_a, "基準")
         ct.check_eq(len(got), 1, "notifications of a post in a space nobody muted")
-        ct.check("silent" not in got[0].json(), "silent outside quiet hours: %r" % got[0].data)
+        item = got[0].json()
+        ct.check("silent" not in item, "silent outside quiet hours: %r" % got[0].data)
+        item.pop("seq", None)
+        feed = expect(p.request("GET", API + "/feed?after=%d&limit=1" % (item["id"] - 1)), 200,
+                      "GET /feed?after=")["notifications"]
+        ct.check_eq(feed[:1], [item], "the feed's item versus the live one (less its seq)")
 
         put_prefs(p, dict(DEFAULTS, mutes=[{"kind": "space", "id": space_a}]))
         _, got = live.post(thread_a, "ミュート中")
