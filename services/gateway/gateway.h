@@ -76,8 +76,9 @@ enum MHD_Result gw_proxy(struct cl_http_req *req, const struct gw_user *u,
 /* gw_sign() - identity header for u valid 60 s; caller frees. */
 char *gw_sign(struct gw_app *app, const struct gw_user *u);
 
-/* stream_prefs.c - a person's notification preferences as live push
- * applies them (services/notify/FEED.md). */
+/* A person's notification preferences as live push applies them
+ * (services/notify/FEED.md): stream_prefs.c reads them (gw_prefs_from_*),
+ * hub.c keeps them per stream and applies them (the other gw_prefs_*). */
 struct gw_prefs {
 	bool urgent_only;            /* only urgent notifications are pushed */
 	int quiet_start, quiet_end;  /* minutes of the day in Asia/Tokyo; -1: none */
@@ -134,8 +135,8 @@ struct gw_stream *gw_stream_open(struct gw_hub *hub, struct MHD_Connection *conn
  * when the stream is closed. */
 bool gw_stream_push(struct gw_stream *s, int64_t id, const char *event, const char *data,
 		    bool silent);
-/* gw_stream_silent() - true when a notification pushed now to s, urgent or
- * not, goes silent (s's quiet hours). */
+/* gw_stream_silent() - true when a notification (urgent or not) pushed
+ * now to s goes silent: not urgent, in s's quiet hours. */
 bool gw_stream_silent(struct gw_stream *s, bool urgent);
 /* gw_stream_caught_up() - the catch-up is over (up to id last_id): the held
  * back live notifications above last_id follow, and the rest go live. */
