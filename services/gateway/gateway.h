@@ -138,8 +138,9 @@ bool gw_stream_push(struct gw_stream *s, int64_t id, const char *event, const ch
 /* gw_stream_silent() - true when a notification (urgent or not) pushed
  * now to s goes silent: not urgent, in s's quiet hours. */
 bool gw_stream_silent(struct gw_stream *s, bool urgent);
-/* gw_stream_caught_up() - the catch-up is over (up to id last_id): the held
- * back live notifications above last_id follow, and the rest go live. */
+/* gw_stream_caught_up() - the catch-up is over (its last id last_id): the
+ * held back live notifications that it did not send follow, and the rest go
+ * live. */
 void gw_stream_caught_up(struct gw_stream *s, int64_t last_id);
 void gw_stream_unref(struct gw_stream *s);
 ssize_t gw_stream_read(void *cls, uint64_t pos, char *buf, size_t max);

@@ -55,6 +55,8 @@ struct gw_stream {
 	int64_t seen[GW_SEEN];      /* ids already sent, to drop duplicates */
 	size_t n_seen;
 	struct gw_held *held, *held_tail;
+	int64_t *sent;              /* ids the catch-up sent (while catching_up) */
+	size_t n_sent, cap_sent;
 	struct gw_stream *prev, *next;
 };
 
@@ -281,6 +283,7 @@ void gw_stream_unref(struct gw_stream *s)
 			free(k);
 		}
 		gw_prefs_release(&s->prefs);
+		free(s->sent);
 		free(s->buf);
 		free(s);
 	}
@@ -364,6 +367,13 @@ bool gw_stream_push(struct gw_stream *s, int64_t id, const char *event, const ch
 		    bool silent)
 {
 	pthread_mutex_lock(&s->hub->lock);
+	if (s->catching_up && id > 0) { /* the catch-up: remembered for the held ones */
+		if (s->n_sent == s->cap_sent) {
+			s->cap_sent = s->cap_sent ? s->cap_sent * 2 : 64;
+			s->sent = cl_xrealloc(s->sent, s->cap_sent * sizeof *s->sent);
+		}
+		s->sent[s->n_sent++] = id;
+	}
 	bool ok = push_locked(s, id, event, data, silent);
 	pthread_mutex_unlock(&s->hub->lock);
 	return ok;
@@ -394,6 +404,12 @@ static void hold_locked(struct gw_stream *s, int64_t id, const char *data, bool 
 	s->held_tail = k;
 }
 
+static int id_cmp(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 void gw_stream_caught_up(struct gw_stream *s, int64_t last_id)
 {
 	pthread_mutex_lock(&s->hub->lock);
@@ -401,14 +417,23 @@ void gw_stream_caught_up(struct gw_stream *s, int64_t last_id)
 	/* what the catch-up queued drains first; from now on a slow reader is
 	 * judged by what it leaves waiting beyond that */
 	s->max = s->len - s->off + GW_STREAM_MAX;
+	if (s->n_sent)
+		qsort(s->sent, s->n_sent, sizeof *s->sent, id_cmp);
 	for (struct gw_held *k = s->held, *next; k; k = next) {
 		next = k->next;
-		if (k->id > last_id) /* at or below: the catch-up had it */
+		/* dropped only when the catch-up sent it: one committed after the
+		 * catch-up's read, with a lower id than some it had, still follows */
+		bool sent = k->id <= last_id && s->n_sent &&
+			    bsearch(&k->id, s->sent, s->n_sent, sizeof *s->sent, id_cmp);
+		if (!sent)
 			push_locked(s, k->id, "notification", k->data, k->silent);
 		free(k->data);
 		free(k);
 	}
 	s->held = s->held_tail = NULL;
+	free(s->sent);
+	s->sent = NULL;
+	s->n_sent = s->cap_sent = 0;
 	pthread_mutex_unlock(&s->hub->lock);
 }
 

@@ -2,7 +2,8 @@
  * "Live push"): the counter in every event, heartbeats repeating it, the
  * preferences applied as notifications are matched (mutes, a mention or an
  * urgent one through a mute, urgent-only, quiet hours silent), a resumed
- * stream's live notifications held back until its catch-up is sent, read
+ * stream's live notifications held back until its catch-up is sent
+ * (those the catch-up did not have follow it, none lost, none twice), read
  * marks and changed preferences reaching only the person's streams, and the
  * preferences read from notify's answer and from the event */
 #include <setjmp.h>
@@ -164,6 +165,8 @@ static void test_catch_up_first(void **state)
 	assert_queued(s, "event: ready\ndata: {\"seq\":0,\"resumed\":true}\n\n");
 	/* live ones arrive while the catch-up is being read from notify */
 	assert_int_equal(dispatch(hub, 12, "post", "s1", NULL, false), 1);
+	/* committed after the catch-up's read, with an id below one it has */
+	assert_int_equal(dispatch(hub, 10, "post", "s1", NULL, false), 1);
 	assert_int_equal(dispatch(hub, 13, "post", "s1", NULL, false), 1);
 	char *text = queued(s);
 	assert_string_equal(text, "");
@@ -175,8 +178,9 @@ static void test_catch_up_first(void **state)
 	assert_int_equal(dispatch(hub, 14, "post", "s1", NULL, false), 1);
 	assert_queued(s, "id: 11\nevent: notification\ndata: {\"id\":11,\"seq\":1}\n\n"
 			 "id: 12\nevent: notification\ndata: {\"id\":12,\"seq\":2}\n\n"
-			 "id: 13\nevent: notification\ndata: {\"id\":13,\"seq\":3}\n\n"
-			 "id: 14\nevent: notification\ndata: {\"id\":14,\"seq\":4}\n\n");
+			 "id: 10\nevent: notification\ndata: {\"id\":10,\"seq\":3}\n\n"
+			 "id: 13\nevent: notification\ndata: {\"id\":13,\"seq\":4}\n\n"
+			 "id: 14\nevent: notification\ndata: {\"id\":14,\"seq\":5}\n\n");
 	close_stream(s);
 	gw_hub_free(hub);
 }
