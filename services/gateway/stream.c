@@ -12,7 +12,8 @@
 
 #define GW_CATCHUP_PAGE 500
 #define GW_CATCHUP_PAGES 100 /* 50,000 notifications; beyond: too_far_behind */
-#define GW_NOTIFY_TIMEOUT_MS 10000
+#define GW_CATCHUP_TIMEOUT_MS 10000
+#define GW_PREFS_TIMEOUT_MS 3000 /* a stream opens with the defaults rather than wait */
 
 static void stream_request_done(void *user)
 {
@@ -27,13 +28,13 @@ static void stream_response_done(void *cls)
 /* GET path of notify as u: 0 with *status and the parsed body (NULL when
  * not JSON; caller decrefs), or CL_EIO when notify did not answer */
 static int notify_get(struct gw_app *app, const struct gw_user *u, const char *path,
-		      long *status, json_t **doc)
+		      long timeout_ms, long *status, json_t **doc)
 {
 	char url[512];
 	snprintf(url, sizeof url, "%s%s", app->notify_url, path);
 	char *hdr = gw_sign(app, u);
 	struct cl_httpc_resp resp;
-	int rc = cl_httpc_call("GET", url, hdr, NULL, 0, GW_NOTIFY_TIMEOUT_MS, &resp);
+	int rc = cl_httpc_call("GET", url, hdr, NULL, 0, timeout_ms, &resp);
 	free(hdr);
 	*doc = NULL;
 	*status = resp.status;
@@ -49,7 +50,7 @@ static void prefs_load(struct gw_app *app, const struct gw_user *u, struct gw_pr
 	long status;
 	json_t *doc;
 	gw_prefs_init(p);
-	if (notify_get(app, u, "/v1/preferences", &status, &doc) < 0 || status != 200 ||
+	if (notify_get(app, u, "/v1/preferences", GW_PREFS_TIMEOUT_MS, &status, &doc) < 0 || status != 200 ||
 	    !json_is_object(doc)) {
 		char code[16];
 		snprintf(code, sizeof code, "%ld", status);
@@ -72,7 +73,7 @@ static const char *catch_up(struct gw_app *app, const struct gw_user *u, struct 
 		json_t *doc;
 		snprintf(path, sizeof path, "/v1/feed?after=%lld&limit=%d", *last_id,
 			 GW_CATCHUP_PAGE);
-		if (notify_get(app, u, path, &status, &doc) < 0)
+		if (notify_get(app, u, path, GW_CATCHUP_TIMEOUT_MS, &status, &doc) < 0)
 			return "unavailable";
 		if (status == 410) {
 			json_decref(doc);
