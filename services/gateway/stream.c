@@ -50,8 +50,8 @@ static void prefs_load(struct gw_app *app, const struct gw_user *u, struct gw_pr
 	long status;
 	json_t *doc;
 	gw_prefs_init(p);
-	if (notify_get(app, u, "/v1/preferences", GW_PREFS_TIMEOUT_MS, &status, &doc) < 0 || status != 200 ||
-	    !json_is_object(doc)) {
+	int rc = notify_get(app, u, "/v1/preferences", GW_PREFS_TIMEOUT_MS, &status, &doc);
+	if (rc < 0 || status != 200 || !json_is_object(doc)) {
 		char code[16];
 		snprintf(code, sizeof code, "%ld", status);
 		cl_log_warn("stream preferences unavailable; defaults apply", "user_id", u->id.user,
