@@ -13,6 +13,7 @@ run() turns into a message on stderr and exit status 1.
 """
 
 import base64
+import glob
 import hashlib
 import hmac
 import http.client
@@ -21,6 +22,7 @@ import json
 import os
 import queue
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -414,6 +416,8 @@ class EventStream:
                     return
                 line = raw.decode("utf-8").rstrip("\r\n")
                 if line == "":
+                    if ev_type == "heartbeat":  # {"seq": N}, also queued
+                        self.heartbeats += 1
                     if data or ev_type is not None:
                         self.q.put(Event(ev_id, ev_type or "message", "\n".join(data)))
                     ev_id, ev_type, data = None, None, []
@@ -505,6 +509,30 @@ def is_notification_for(post_id):
     def pred(ev):
         return ev.event == "notification" and post_id in (ev.json().get("link") or "")
     return pred
+
+
+# --------------------------------------------------------------------------
+# a service's own database, for what no API shows (or test set-up at scale)
+
+
+def psql(service, sql, **params):
+    """Runs sql on the database of service ("gateway", "notify", ...) as
+    its owner; :'name' in sql is the quoted value of params[name]. Rows as
+    lists of strings."""
+    exe = shutil.which("psql") or next(iter(sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True)), None)
+    check(exe, "no psql to reach %s's database with" % service)
+    with open(os.path.join(var_dir(), "pg-%s.conninfo" % service), encoding="utf-8") as f:
+        conninfo = f.read().strip()
+    cmd = [exe, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
+    for k, v in params.items():
+        cmd += ["-v", "%s=%s" % (k, v)]
+    p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, timeout=120)
+    if p.returncode != 0:
+        fail("psql on %s's database failed: %s"
+             % (service, p.stderr.decode("utf-8", "replace")[-1000:]))
+    return [line.split("|") for line in p.stdout.decode("utf-8").splitlines() if line]
 
 
 # --------------------------------------------------------------------------
@@ -723,6 +751,37 @@ def schema_fingerprint_bytes(name):
     """The 8 bytes single-object encoding puts after C3 01 for this schema."""
     fp = crc64_avro(canonical_form(schema_text(name)).encode("utf-8"))
     return fp.to_bytes(8, "little")
+
+
+def _plain_schema_text(text):
+    """The schema text without logical types (same canonical form and
+    fingerprint), so that python3-avro writes plain longs."""
+    def strip(x):
+        if isinstance(x, dict):
+            return {k: strip(v) for k, v in x.items() if k != "logicalType"}
+        if isinstance(x, list):
+            return [strip(v) for v in x]
+        return x
+    return json.dumps(strip(json.loads(text)))
+
+
+def avro_encode(name, datum, version=None):
+    """Single-object encoding of datum with schemas/<name>.avsc, or with
+    schemas/history/<name>/<version>.avsc (an earlier version), written by
+    python3-avro: how the tests put events of their own on a topic."""
+    import avro.io
+    import avro.schema
+    if version is None:
+        text = schema_text(name)
+    else:
+        path = os.path.join(home_dir(), "schemas", "history", name, version + ".avsc")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    fp = crc64_avro(canonical_form(text).encode("utf-8")).to_bytes(8, "little")
+    schema = avro.schema.parse(_plain_schema_text(text))
+    buf = io.BytesIO()
+    avro.io.DatumWriter(schema).write(datum, avro.io.BinaryEncoder(buf))
+    return b"\xc3\x01" + fp + buf.getvalue()
 
 
 def avro_decode(name, datum):

@@ -4,12 +4,8 @@ signed identity, people of a tenant of their own that only the test uses
 events injected on carelink.posts with python3-avro, and psql into notify's
 database."""
 
-import glob
-import io
 import json
 import os
-import shutil
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -111,25 +107,8 @@ def wait_until(cond, what, timeout=20):
 # events injected on carelink.posts
 
 
-def _plain_schema(name):
-    """The schema without logical types (same canonical form and
-    fingerprint), so that python3-avro writes plain longs."""
-    def strip(x):
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k != "logicalType"}
-        if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
-    return json.dumps(strip(json.loads(ct.schema_text(name))))
-
-
 def encode(name, datum):
-    import avro.io
-    import avro.schema
-    schema = avro.schema.parse(_plain_schema(name))
-    buf = io.BytesIO()
-    avro.io.DatumWriter(schema).write(datum, avro.io.BinaryEncoder(buf))
-    return b"\xc3\x01" + ct.schema_fingerprint_bytes(name) + buf.getvalue()
+    return ct.avro_encode(name, datum)
 
 
 def inject(name, key, datum, topic="carelink.posts"):
@@ -227,21 +206,8 @@ def wait_items(person, count, what, **params):
 
 
 def notify_psql(sql, **params):
-    """Runs sql on notify's database; :'name' is the quoted params[name].
-    Rows as lists of strings."""
-    exe = shutil.which("psql") or next(iter(sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True)), None)
-    ct.check(exe, "no psql to reach notify's database with")
-    with open(os.path.join(ct.var_dir(), "pg-notify.conninfo"), encoding="utf-8") as f:
-        conninfo = f.read().strip()
-    cmd = [exe, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
-    for k, v in params.items():
-        cmd += ["-v", "%s=%s" % (k, v)]
-    p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=30)
-    if p.returncode != 0:
-        ct.fail("psql failed: %s" % p.stderr.decode("utf-8", "replace")[-1000:])
-    return [line.split("|") for line in p.stdout.decode("utf-8").splitlines() if line]
+    """Runs sql on notify's database (carelink_test.psql)."""
+    return ct.psql("notify", sql, **params)
 
 
 def notifications_topic(schema, pred, timeout=20):

@@ -1,15 +1,12 @@
 """Helpers shared by the people directory, profile, photo and API token
 tests (test_people_*.py, test_tokens_*.py). Built on carelink_test."""
 
-import glob
 import http.client
 import json
 import os
 import re
-import shutil
 import socket
 import struct
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -61,21 +58,8 @@ def login(name):
 
 
 def psql(sql, **params):
-    """Runs sql on the gateway's database; :'name' in sql is the quoted
-    value of params[name]. Rows as lists of strings."""
-    exe = shutil.which("psql") or next(iter(sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True)), None)
-    ct.check(exe, "no psql to reach the gateway's database with")
-    with open(os.path.join(ct.var_dir(), "pg-gateway.conninfo"), encoding="utf-8") as f:
-        conninfo = f.read().strip()
-    cmd = [exe, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
-    for k, v in params.items():
-        cmd += ["-v", "%s=%s" % (k, v)]
-    p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=30)
-    if p.returncode != 0:
-        ct.fail("psql failed: %s" % p.stderr.decode("utf-8", "replace")[-1000:])
-    return [line.split("|") for line in p.stdout.decode("utf-8").splitlines() if line]
+    """Runs sql on the gateway's database (carelink_test.psql)."""
+    return ct.psql("gateway", sql, **params)
 
 
 def make_user(tenant, organisation, label, roles=("member",), profession="care_manager"):

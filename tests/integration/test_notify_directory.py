@@ -31,7 +31,6 @@ deleting the event withdraws everything about it.
 """
 
 import datetime
-import io
 import json
 import os
 import sys
@@ -104,25 +103,8 @@ def notify_kinds(claims, mark, record_id):
 # Avro encoding with python3-avro, for the injected events
 
 
-def _plain_schema(name):
-    """The schema without logical types (same canonical form and
-    fingerprint), so that python3-avro writes plain longs."""
-    def strip(x):
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k != "logicalType"}
-        if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
-    return json.dumps(strip(json.loads(ct.schema_text(name))))
-
-
 def encode(name, datum):
-    import avro.io
-    import avro.schema
-    schema = avro.schema.parse(_plain_schema(name))
-    buf = io.BytesIO()
-    avro.io.DatumWriter(schema).write(datum, avro.io.BinaryEncoder(buf))
-    return b"\xc3\x01" + ct.schema_fingerprint_bytes(name) + buf.getvalue()
+    return ct.avro_encode(name, datum)
 
 
 def inject(name, datum, raw=None):

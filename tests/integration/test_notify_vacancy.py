@@ -31,8 +31,6 @@ Every "nobody was told" check comes after a later event on the same key
 """
 
 import datetime
-import io
-import json
 import os
 import sys
 import time
@@ -53,34 +51,10 @@ NAMESPACE = "carelink.vacancy."
 # Avro encoding with python3-avro, for the injected events
 
 
-def _plain(text):
-    """The schema text without logical types (same canonical form and
-    fingerprint), so that python3-avro writes plain longs."""
-    def strip(x):
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k != "logicalType"}
-        if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
-    return json.dumps(strip(json.loads(text)))
-
-
 def encode(name, datum, version=None):
-    """Single-object encoding of datum with schemas/<name>.avsc, or with
-    schemas/history/<name>/<version>.avsc (an earlier version)."""
-    import avro.io
-    import avro.schema
-    if version is None:
-        text = ct.schema_text(name)
-    else:
-        path = os.path.join(ct.home_dir(), "schemas", "history", name, version + ".avsc")
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
-    fp = ct.crc64_avro(ct.canonical_form(text).encode("utf-8")).to_bytes(8, "little")
-    schema = avro.schema.parse(_plain(text))
-    buf = io.BytesIO()
-    avro.io.DatumWriter(schema).write(datum, avro.io.BinaryEncoder(buf))
-    return b"\xc3\x01" + fp + buf.getvalue()
+    """Single-object encoding of datum with schemas/<name>.avsc, or with an
+    earlier version of it (carelink_test.avro_encode)."""
+    return ct.avro_encode(name, datum, version)
 
 
 def inject(name, datum, version=None, raw=None):

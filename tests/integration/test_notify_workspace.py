@@ -29,7 +29,6 @@ one does; an event of another type is ignored, not dead-lettered; a
 PostCreated delivered twice makes its two notifications once.
 """
 
-import io
 import json
 import os
 import sys
@@ -106,25 +105,8 @@ def one(s, mark, subject, kind):
 # Avro encoding with python3-avro, for the injected events
 
 
-def _plain_schema(name):
-    """The schema without logical types (same canonical form and
-    fingerprint), so that python3-avro writes plain longs."""
-    def strip(x):
-        if isinstance(x, dict):
-            return {k: strip(v) for k, v in x.items() if k != "logicalType"}
-        if isinstance(x, list):
-            return [strip(v) for v in x]
-        return x
-    return json.dumps(strip(json.loads(ct.schema_text(name))))
-
-
 def encode(name, datum):
-    import avro.io
-    import avro.schema
-    schema = avro.schema.parse(_plain_schema(name))
-    buf = io.BytesIO()
-    avro.io.DatumWriter(schema).write(datum, avro.io.BinaryEncoder(buf))
-    return b"\xc3\x01" + ct.schema_fingerprint_bytes(name) + buf.getvalue()
+    return ct.avro_encode(name, datum)
 
 
 def inject(name, key, datum):
