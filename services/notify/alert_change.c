@@ -178,3 +178,15 @@ out:
 	json_decref(a);
 	return rc;
 }
+
+int nt_alert_change_told(struct cl_pg *pg, const struct nt_app *app, const json_t *a,
+			 int64_t id, const char *action, const char *stream_change,
+			 const struct cl_identity *by, const char *note, json_t **alert)
+{
+	json_t *aud = nt_alert_audience_union(
+		a, 1, 0, (int)json_integer_value(json_object_get(a, "escalation_level")));
+	int rc = nt_alert_change_record(pg, app, by->tenant, id, action, stream_change, by,
+					note, aud, alert);
+	json_decref(aud);
+	return rc;
+}

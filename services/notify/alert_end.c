@@ -18,29 +18,19 @@ struct end_tx {
 static int end_run(struct cl_pg *pg, void *arg)
 {
 	struct end_tx *t = arg;
-	const struct cl_identity *who = &t->req->identity;
-	json_t *a = NULL, *aud = NULL;
+	json_t *a = NULL;
 	int64_t id;
 	json_decref(t->alert);
 	t->alert = NULL;
-	int rc = nt_alert_load(pg, t->req, true, &a, &id);
+	int rc = nt_alert_load_managed(pg, t->req, &a, &id);
 	if (rc < 0)
-		goto out;
-	if (!nt_alert_may_manage(a, who)) {
-		rc = CL_EFORBID;
-		goto out;
-	}
+		return rc;
 	rc = nt_db_alert_end(pg, id, t->status);
 	if (rc == CL_ENOENT)
 		rc = CL_ECONFLICT; /* no longer active */
-	if (rc < 0)
-		goto out;
-	aud = nt_alert_audience_union(
-		a, 1, 0, (int)json_integer_value(json_object_get(a, "escalation_level")));
-	rc = nt_alert_change_record(pg, t->app, who->tenant, id, t->status, t->status, who,
-				    t->note, aud, &t->alert);
-out:
-	json_decref(aud);
+	if (rc == 0)
+		rc = nt_alert_change_told(pg, t->app, a, id, t->status, t->status,
+					  &t->req->identity, t->note, &t->alert);
 	json_decref(a);
 	return rc;
 }
@@ -63,13 +53,6 @@ enum MHD_Result nt_alert_end(struct cl_http_req *req, const char *status)
 	rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, end_run, &t);
 	cl_pg_pool_put(&app->svc->pool, pg);
 	json_decref(body);
-	if (rc == CL_ENOENT)
-		return nt_alert_not_found(req);
-	if (rc == CL_EFORBID)
-		return cl_http_error(req, 403, "forbidden", "この緊急連絡を終了する権限がありません");
-	if (rc == CL_ECONFLICT)
-		return cl_http_error(req, 409, "alert_ended", "この緊急連絡は終了しています");
-	if (rc < 0)
-		return cl_http_fail(req, rc);
-	return nt_alert_answer(req, 200, t.alert);
+	return nt_alert_managed_answer(req, rc, "この緊急連絡を終了する権限がありません",
+				       t.alert);
 }

@@ -2,6 +2,8 @@
  * the caller may read it, the 404, the answer */
 #include "notify.h"
 
+#include <string.h>
+
 #include "carelink/err.h"
 
 int nt_alert_load(struct cl_pg *pg, struct cl_http_req *req, bool lock, json_t **alert,
@@ -19,6 +21,41 @@ int nt_alert_load(struct cl_pg *pg, struct cl_http_req *req, bool lock, json_t *
 	}
 	*alert = a;
 	return 0;
+}
+
+int nt_alert_load_managed(struct cl_pg *pg, struct cl_http_req *req, json_t **alert,
+			  int64_t *id)
+{
+	json_t *a = NULL;
+	int rc = nt_alert_load(pg, req, true, &a, id);
+	if (rc < 0)
+		return rc;
+	if (!nt_alert_may_manage(a, &req->identity))
+		rc = CL_EFORBID;
+	else if (strcmp(json_string_value(json_object_get(a, "status")), "active") != 0)
+		rc = CL_ECONFLICT;
+	if (rc < 0) {
+		json_decref(a);
+		return rc;
+	}
+	*alert = a;
+	return 0;
+}
+
+enum MHD_Result nt_alert_managed_answer(struct cl_http_req *req, int rc,
+					const char *forbidden_msg, json_t *alert)
+{
+	if (rc < 0)
+		json_decref(alert);
+	if (rc == CL_ENOENT)
+		return nt_alert_not_found(req);
+	if (rc == CL_EFORBID)
+		return cl_http_error(req, 403, "forbidden", forbidden_msg);
+	if (rc == CL_ECONFLICT)
+		return cl_http_error(req, 409, "alert_ended", "この緊急連絡は終了しています");
+	if (rc < 0)
+		return cl_http_fail(req, rc);
+	return nt_alert_answer(req, 200, alert);
 }
 
 enum MHD_Result nt_alert_not_found(struct cl_http_req *req)

@@ -25,36 +25,24 @@ struct photo_tx {
 static int photo_run(struct cl_pg *pg, void *arg)
 {
 	struct photo_tx *t = arg;
-	const struct cl_identity *who = &t->req->identity;
-	json_t *a = NULL, *aud = NULL, *none = json_object();
+	json_t *a = NULL, *none = NULL;
 	int64_t id;
 	json_decref(t->alert);
 	t->alert = NULL;
-	int rc = nt_alert_load(pg, t->req, true, &a, &id);
+	int rc = nt_alert_load_managed(pg, t->req, &a, &id);
 	if (rc < 0)
-		goto out;
-	if (!nt_alert_may_manage(a, who)) {
-		rc = CL_EFORBID;
-		goto out;
-	}
-	if (strcmp(json_string_value(json_object_get(a, "status")), "active") != 0) {
-		rc = CL_ECONFLICT;
-		goto out;
-	}
+		return rc;
 	rc = nt_db_alert_photo_put(pg, id, t->type, t->sha1, t->req->body, t->req->body_len);
 	if (rc < 0)
 		goto out;
 	const char *note = rc == 1 ? PHOTO_REPLACED_NOTE : PHOTO_ADDED_NOTE;
+	none = json_object();
 	rc = nt_db_alert_update(pg, id, none); /* version + 1 */
-	if (rc < 0)
-		goto out;
-	aud = nt_alert_audience_union(
-		a, 1, 0, (int)json_integer_value(json_object_get(a, "escalation_level")));
-	rc = nt_alert_change_record(pg, t->app, who->tenant, id, "updated", "edited", who, note,
-				    aud, &t->alert);
+	if (rc == 0)
+		rc = nt_alert_change_told(pg, t->app, a, id, "updated", "edited",
+					  &t->req->identity, note, &t->alert);
 out:
 	json_decref(none);
-	json_decref(aud);
 	json_decref(a);
 	return rc;
 }
@@ -81,15 +69,8 @@ enum MHD_Result nt_alert_photo_put(struct cl_http_req *req)
 	struct cl_pg *pg = cl_pg_pool_get(&app->svc->pool);
 	int rc = cl_pg_tx(pg, CL_PG_READ_COMMITTED, photo_run, &t);
 	cl_pg_pool_put(&app->svc->pool, pg);
-	if (rc == CL_ENOENT)
-		return nt_alert_not_found(req);
-	if (rc == CL_EFORBID)
-		return cl_http_error(req, 403, "forbidden", "この緊急連絡を変更する権限がありません");
-	if (rc == CL_ECONFLICT)
-		return cl_http_error(req, 409, "alert_ended", "この緊急連絡は終了しています");
-	if (rc < 0)
-		return cl_http_fail(req, rc);
-	return nt_alert_answer(req, 200, t.alert);
+	return nt_alert_managed_answer(req, rc, "この緊急連絡を変更する権限がありません",
+				       t.alert);
 }
 
 enum MHD_Result nt_alert_photo_get(struct cl_http_req *req)

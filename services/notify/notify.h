@@ -730,6 +730,22 @@ int nt_alert_change_record(struct cl_pg *pg, const struct nt_app *app, const cha
  * read it), CL_EINVAL (not an id) or a cl_pg_exec() code. */
 int nt_alert_load(struct cl_pg *pg, struct cl_http_req *req, bool lock, json_t **alert,
 		  int64_t *id);
+/* nt_alert_load_managed() - nt_alert_load() locked, for a change by a
+ * manager: also CL_EFORBID when the caller may not manage the alert and
+ * CL_ECONFLICT when it has ended. */
+int nt_alert_load_managed(struct cl_pg *pg, struct cl_http_req *req, json_t **alert,
+			  int64_t *id);
+/* nt_alert_managed_answer() - the answer of a manager's change that ran
+ * with rc: 404, 403 forbidden (with forbidden_msg), 409 alert_ended, the
+ * failure, or 200 {"alert"} (alert taken). */
+enum MHD_Result nt_alert_managed_answer(struct cl_http_req *req, int rc,
+					const char *forbidden_msg, json_t *alert);
+/* nt_alert_change_told() - nt_alert_change_record() of a manager's change
+ * of alert a (as loaded before it) told to the alert's whole effective
+ * audience (every level reached so far). */
+int nt_alert_change_told(struct cl_pg *pg, const struct nt_app *app, const json_t *a,
+			 int64_t id, const char *action, const char *stream_change,
+			 const struct cl_identity *by, const char *note, json_t **alert);
 /* nt_alert_not_found() - the 404 alert_not_found answer. */
 enum MHD_Result nt_alert_not_found(struct cl_http_req *req);
 /* nt_alert_answer() - 200/201 {"alert"} as who reads it; alert taken. */
