@@ -1,6 +1,8 @@
-/* pg_json.c - one value read from a result: JSON that PostgreSQL built, or
- * a text cell */
+/* pg_json.c - one value read from a result: JSON that PostgreSQL built, a
+ * text cell, or the bytes of a bytea cell */
 #include "carelink/pg.h"
+
+#include <stdlib.h>
 
 #include "carelink/err.h"
 #include "carelink/json.h"
@@ -31,4 +33,14 @@ int cl_pg_text(PGresult *res, char *out, size_t size)
 	}
 	PQclear(res);
 	return rc;
+}
+
+unsigned char *cl_pg_bytea(const PGresult *res, int row, int col, size_t *size)
+{
+	*size = 0;
+	unsigned char *data =
+		PQunescapeBytea((const unsigned char *)PQgetvalue(res, row, col), size);
+	if (!data)
+		abort(); /* out of memory */
+	return data;
 }

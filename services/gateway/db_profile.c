@@ -172,11 +172,7 @@ int gw_db_photo_get(struct cl_pg *pg, const char *tenant, const char *user_id,
 	cl_strlcpy(out->content_type, PQgetvalue(res, 0, 0), sizeof out->content_type);
 	snprintf(out->etag, sizeof out->etag, "\"%.32s\"", PQgetvalue(res, 0, 1));
 	if (!PQgetisnull(res, 0, 2)) {
-		size_t n = 0;
-		out->data = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &n);
-		if (!out->data)
-			abort(); /* out of memory */
-		out->len = n;
+		out->data = cl_pg_bytea(res, 0, 2, &out->len);
 	}
 	PQclear(res);
 	return 0;

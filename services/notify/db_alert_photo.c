@@ -55,11 +55,7 @@ int nt_db_alert_photo_get(struct cl_pg *pg, int64_t id, struct nt_alert_photo *o
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	size_t n = 0;
-	out->data = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &n);
-	if (!out->data)
-		abort();
-	out->size = n;
+	out->data = cl_pg_bytea(res, 0, 2, &out->size);
 	out->content_type = cl_xstrdup(PQgetvalue(res, 0, 0));
 	snprintf(out->sha1, sizeof out->sha1, "%s", PQgetvalue(res, 0, 1));
 	PQclear(res);

@@ -218,11 +218,7 @@ int rec_db_entry_attachment_get(struct cl_pg *pg, const struct cl_identity *who,
 		PQclear(res);
 		return CL_ENOENT;
 	}
-	size_t n = 0;
-	out->data = PQunescapeBytea((const unsigned char *)PQgetvalue(res, 0, 2), &n);
-	if (!out->data)
-		abort();
-	out->size = n;
+	out->data = cl_pg_bytea(res, 0, 2, &out->size);
 	out->content_type = cl_xstrdup(PQgetvalue(res, 0, 0));
 	out->filename = cl_xstrdup(PQgetvalue(res, 0, 1));
 	PQclear(res);

@@ -56,6 +56,10 @@ int cl_pg_json(PGresult *res, struct json_t **out);
  * Returns 0 or CL_ENOENT (no row). */
 int cl_pg_text(PGresult *res, char *out, size_t size);
 
+/* cl_pg_bytea() - the bytea cell (row, col) of res as bytes, their number
+ * in *size; free with PQfreemem(). Aborts when memory runs out. */
+unsigned char *cl_pg_bytea(const PGresult *res, int row, int col, size_t *size);
+
 enum cl_pg_tx_flags {
 	CL_PG_READ_COMMITTED = 0,
 	CL_PG_SERIALIZABLE = 1,
