@@ -401,7 +401,8 @@ class EventStream:
         self.sock.settimeout(60)
         self.q = queue.Queue()
         self.closed = False
-        self.heartbeats = 0
+        self.heartbeats = 0  # heartbeat events ({"seq": N}, also queued)
+        self.comments = 0    # comment lines
         self.seen = []
         self.thread = threading.Thread(target=self._read, daemon=True)
         self.thread.start()
@@ -416,14 +417,14 @@ class EventStream:
                     return
                 line = raw.decode("utf-8").rstrip("\r\n")
                 if line == "":
-                    if ev_type == "heartbeat":  # {"seq": N}, also queued
+                    if ev_type == "heartbeat":
                         self.heartbeats += 1
                     if data or ev_type is not None:
                         self.q.put(Event(ev_id, ev_type or "message", "\n".join(data)))
                     ev_id, ev_type, data = None, None, []
                     continue
-                if line.startswith(":"):
-                    self.heartbeats += 1
+                if line.startswith(":"):  # a comment (none are sent now)
+                    self.comments += 1
                     continue
                 field, _, value = line.partition(":")
                 if value.startswith(" "):

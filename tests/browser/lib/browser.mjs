@@ -196,15 +196,18 @@ export function totpSecretOf(email) {
 }
 
 /**
- * A code for email's secret from a time step not used before (waits for the
- * next 30-second step when needed), and records that step as used.
+ * A code for email's secret from a time step not used before, and records
+ * that step as used. The gateway accepts one step either side of now
+ * (GW_TOTP_WINDOW), so the step is now or, when now was used, the next one
+ * (never the one before: the page may take a while to send the code); only
+ * when that was used too does it wait for the clock.
  */
 export async function freshTotpCode(email, secret) {
   const last = readEntry(email).lastStep ?? -1;
-  while (currentStep() <= last) {
+  while (Math.max(currentStep(), last + 1) > currentStep() + 1) {
     await new Promise((resolve) => setTimeout(resolve, msToNextStep() + 200));
   }
-  const step = currentStep();
+  const step = Math.max(currentStep(), last + 1);
   writeEntry(email, { ...readEntry(email), lastStep: step });
   return totp(secret, { step });
 }
