@@ -52,7 +52,7 @@ import vacancy_helpers as v  # noqa: E402
 TAG = "wt_" + "".join(random.choice(string.ascii_lowercase) for _ in range(8))
 CENTRE = (35.6812, 139.7671)
 NOTIFY_S = 20           # a notification within seconds
-SETTLE_S = 2.0          # how long "nothing more comes" is watched
+SETTLE_S = 2.0          # how long "nothing more comes" is watched after a background pass
 EXPIRY_WAIT_S = 40      # vacancy.expiry_interval_s is 10 by default
 MAX_WATCHES = 20
 GEN_FACILITIES = 36
@@ -112,8 +112,9 @@ def matched(mark, wid, fid=None):
 
 def quiet(mark, wid, count, what):
     """Checks that watch wid has exactly count VacancyWatchMatched after
-    mark, SETTLE_S after the change."""
-    time.sleep(SETTLE_S)
+    mark once vacancy's outbox has published everything the changes so far
+    wrote (a watch is re-checked in the change's transaction)."""
+    v.outbox_fence()
     got = matched(mark, wid)
     ct.check(len(got) == count, "%s: %d VacancyWatchMatched of the watch, expected %d: %r"
              % (what, len(got), count, [(d["facility_name"], d["min_available"])
@@ -350,7 +351,7 @@ def check_matching(tanaka, staff, ito, sato, marker):
         ct.check(ev.json().get("kind") == "vacancy_match", "the live notification: %r"
                  % ev.json())
     (m, d), = v.wait_events(mark, "VacancyWatchMatched", lambda d: d["watch_id"] == wid, 1,
-                            "of the watch", timeout=NOTIFY_S, settle=SETTLE_S)
+                            "of the watch", timeout=NOTIFY_S, fence=True)
     ct.check((m.key or b"").decode() == new["id"], "VacancyWatchMatched key: %r" % m.key)
     ct.check(d["facility_id"] == new["id"] and d["facility_name"] == new["name"] and
              d["user_id"] == tanaka.user["id"] and d["watch_name"] == watch["name"] and
@@ -369,7 +370,7 @@ def check_matching(tanaka, staff, ito, sato, marker):
     quiet(mark, wid, 1, "lowering beds")
     put(new, 0, 0, 1, frm_=v.day(11), to_=v.day(11))
     v.wait_events(mark, "VacancyWatchMatched", lambda d: d["watch_id"] == wid, 2,
-                  "after the re-match", timeout=NOTIFY_S, settle=SETTLE_S)
+                  "after the re-match", timeout=NOTIFY_S, fence=True)
     check_feeds(feeds, tanaka, (ito, sato, staff), wid, 2, "the re-match")
 
     # a hold taking the last bed, then its release
@@ -379,7 +380,7 @@ def check_matching(tanaka, staff, ito, sato, marker):
     quiet(mark, wid, 2, "the hold")
     w.expect(ito.request("POST", "/v1/holds/%s/release" % hold["id"]), 200, "release")
     v.wait_events(mark, "VacancyWatchMatched", lambda d: d["watch_id"] == wid, 3,
-                  "after the release", timeout=NOTIFY_S, settle=SETTLE_S)
+                  "after the release", timeout=NOTIFY_S, fence=True)
     ct.check_eq(match_ids(get_watch(tanaka, wid)), [pre["id"], new["id"]],
                 "matches after the release")
 
@@ -426,7 +427,7 @@ def check_past_nights(tanaka, staff, f, marker):
         v.put_beds(staff, f["id"], "short_stay", v.day(0), v.day(1), 1, 0, 0, ["care_1"], [cond])
         (m, d), = v.wait_events(mark, "VacancyWatchMatched",
                                 lambda d: d["watch_id"] in (past["id"], gone["id"]), 1,
-                                "of a watch from yesterday", timeout=NOTIFY_S, settle=SETTLE_S)
+                                "of a watch from yesterday", timeout=NOTIFY_S, fence=True)
         ct.check(d["watch_id"] == past["id"] and d["facility_id"] == f["id"] and
                  d["from"] == v.day(0) and d["to"] == v.day(1) and d["min_available"] == 1,
                  "VacancyWatchMatched of a watch from yesterday (nights today ... to): %r" % d)
@@ -452,7 +453,7 @@ def check_backup(tanaka, staff, hosp, short_wid, marker):
                    [TAG, "oxygen"])
         (m, d), = v.wait_events(mark, "VacancyWatchMatched",
                                 lambda d: d["watch_id"] in (bw["id"], short_wid), 1,
-                                "of the backup watch", timeout=NOTIFY_S, settle=SETTLE_S)
+                                "of the backup watch", timeout=NOTIFY_S, fence=True)
         ct.check(d["watch_id"] == bw["id"] and d["kind"] == "backup" and
                  d["facility_id"] == hosp["id"] and d["min_available"] == 2,
                  "VacancyWatchMatched of the backup watch: %r" % d)
@@ -470,7 +471,7 @@ def check_feeds(feeds, owner, others, wid, count, what):
             ct.fail("%s: %d vacancy_match notifications of watch %s in %s's feed after %d s,"
                     " expected %d" % (what, len(feeds.of(owner, pred)), wid, owner.name,
                                       NOTIFY_S, count))
-        time.sleep(0.3)
+        time.sleep(0.15)
     got = feeds.of(owner, pred)
     ct.check(len(got) == count, "%s: %d vacancy_match in %s's feed, expected %d"
              % (what, len(got), owner.name, count))
@@ -760,8 +761,8 @@ def check_matched_events(mark, ref, watches, expected):
         sure = [d for d in evs if not ref.unsure(wids[d["watch_id"]][1], d["facility_id"])]
         if len(sure) >= total or time.monotonic() > deadline:
             break
-        time.sleep(0.5)
-    time.sleep(SETTLE_S)
+        time.sleep(0.2)
+    v.outbox_fence()  # every change was a request: all it wrote is out now
     evs = [d for _, d in v.events_since(mark, "VacancyWatchMatched") if d["watch_id"] in wids]
     got = {}
     for d in evs:

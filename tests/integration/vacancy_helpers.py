@@ -160,7 +160,7 @@ def facility_ids(admin_session, marker, count, timeout=30):
         if time.monotonic() > deadline:
             ct.fail("the directory lists %d of the %d facilities named %s after %d s"
                     % (len(out), count, marker, timeout))
-        time.sleep(0.5)
+        time.sleep(0.2)
 
 
 def offered_kind(kind):
@@ -204,7 +204,7 @@ def wait_known(caller, facilities, timeout=60, workers=8):
                 ct.fail("vacancy's copy of the directory lacks %d of %d facilities after %d s "
                         "(e.g. %s, answered %s)" % (len(left), len(facilities), timeout,
                                                      last[0], last[1]))
-            time.sleep(0.5)
+            time.sleep(0.2)
 
 
 def make_facilities(admin_session, caller, rows, marker, timeout=90):
@@ -400,25 +400,62 @@ def topic_mark(topic="carelink.vacancy"):
     return mark
 
 
+def messages_since(mark, topic="carelink.vacancy", with_headers=False):
+    """[Message] on topic after mark ({partition: offset}, from
+    topic_mark()), in offset order per partition: one kcat per partition,
+    all at once."""
+    def one(p, off):
+        # a short fetch wait: kcat reaches the end of a partition at once
+        args = ["-X", "fetch.wait.max.ms=10", "-C", "-q", "-e", "-t", topic, "-p", str(p),
+                "-o", str(off)]
+        msgs = ct._parse_binary(topic, ct._kcat(args + ["-f", ct._FMT]))
+        if with_headers and msgs:
+            hdrs = ct._parse_json_headers(ct._kcat(args + ["-J"]))
+            for m in msgs:
+                m.headers = hdrs.get((m.partition, m.offset))
+        return msgs
+    parts = sorted(mark.items())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(parts) or 1) as ex:
+        per = list(ex.map(lambda po: one(*po), parts))
+    return [m for msgs in per for m in msgs]
+
+
 def events_since(mark, name, topic="carelink.vacancy"):
     """[(message, datum)] of the name events (decoded from schemas/ alone)
     on topic after mark, in offset order per partition."""
     out = []
-    for p, off in sorted(mark.items()):
-        # a short fetch wait: kcat reaches the end of a partition at once
-        args = ["-X", "fetch.wait.max.ms=10", "-C", "-q", "-e", "-t", topic, "-p", str(p),
-                "-o", str(off), "-f", ct._FMT]
-        for m in ct._parse_binary(topic, ct._kcat(args)):
-            d = ct.decode_single_object(name, m.value)
-            if d is not None:
-                out.append((m, d))
+    for m in messages_since(mark, topic):
+        d = ct.decode_single_object(name, m.value)
+        if d is not None:
+            out.append((m, d))
     return out
 
 
-def wait_events(mark, name, pred, count, what, timeout=20, settle=0.0):
+def outbox_fence(timeout=20):
+    """Waits until vacancy's outbox relay has published every event
+    committed so far (each cl_outbox row up to the newest one now is marked
+    sent, which the relay does on the broker's delivery report): from then
+    on events_since() holds every event that the requests answered so far
+    wrote in their transactions. A deterministic "nothing more comes" for
+    events made by requests, instead of watching the topic for a while."""
+    top = int(vacancy_psql("SELECT coalesce(max(id), 0) FROM cl_outbox;")[0][0])
+    deadline = time.monotonic() + timeout
+    while True:
+        left = int(vacancy_psql("SELECT count(*) FROM cl_outbox"
+                                " WHERE sent_at IS NULL AND id <= :top;", top=top)[0][0])
+        if left == 0:
+            return
+        if time.monotonic() > deadline:
+            ct.fail("vacancy's outbox relay left %d events unpublished for %d s" % (left, timeout))
+        time.sleep(0.05)
+
+
+def wait_events(mark, name, pred, count, what, timeout=20, settle=0.0, fence=False):
     """The name events after mark for which pred holds, once there are at
-    least count of them (fails after timeout); with settle, waits that long
-    more and fails when more than count have come."""
+    least count of them (fails after timeout); then fails when more than
+    count have come: with fence, once vacancy's outbox has published all it
+    holds (outbox_fence(): for events that requests write), with settle,
+    after waiting that long more (for events of background passes)."""
     deadline = time.monotonic() + timeout
     while True:
         found = [(m, d) for m, d in events_since(mark, name) if pred(d)]
@@ -427,9 +464,12 @@ def wait_events(mark, name, pred, count, what, timeout=20, settle=0.0):
         if time.monotonic() > deadline:
             ct.fail("%d %s (%s) on carelink.vacancy after %d s, expected %d"
                     % (len(found), name, what, timeout, count))
-        time.sleep(0.4)
+        time.sleep(0.1)
+    if fence:
+        outbox_fence()
     if settle:
         time.sleep(settle)
+    if fence or settle:
         found = [(m, d) for m, d in events_since(mark, name) if pred(d)]
     ct.check(len(found) == count, "%d %s (%s) on carelink.vacancy, expected %d: %r"
              % (len(found), name, what, count, [d for _, d in found][:5]))
