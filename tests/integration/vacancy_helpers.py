@@ -334,9 +334,16 @@ def create_owned_facility(admin_session, name, kind, district, owner, lat=None, 
 def vacancy_psql(sql, **params):
     """Runs sql on vacancy's database (psql variables from params, used as
     :'name'); rows as lists of strings."""
+    return service_psql("vacancy", sql, **params)
+
+
+def service_psql(service, sql, **params):
+    """Runs sql on service's own database (its owner's connection,
+    $CARELINK_VAR/pg-<service>.conninfo; psql variables from params, used
+    as :'name'); rows as lists of strings."""
     import subprocess
     import admin_helpers as adm
-    with open(os.path.join(ct.var_dir(), "pg-vacancy.conninfo"), encoding="utf-8") as f:
+    with open(os.path.join(ct.var_dir(), "pg-%s.conninfo" % service), encoding="utf-8") as f:
         conninfo = f.read().strip()
     cmd = [adm._psql_bin(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
     for k, val in params.items():
@@ -344,7 +351,8 @@ def vacancy_psql(sql, **params):
     p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=30)
     if p.returncode != 0:
-        ct.fail("psql on vacancy failed: %s" % p.stderr.decode("utf-8", "replace")[-1000:])
+        ct.fail("psql on %s failed: %s"
+                % (service, p.stderr.decode("utf-8", "replace")[-1000:]))
     out = p.stdout.decode("utf-8").strip()
     return [line.split("|") for line in out.splitlines() if line]
 
@@ -431,22 +439,23 @@ def events_since(mark, name, topic="carelink.vacancy"):
     return out
 
 
-def outbox_fence(timeout=20):
-    """Waits until vacancy's outbox relay has published every event
+def outbox_fence(service="vacancy", timeout=20):
+    """Waits until service's outbox relay has published every event
     committed so far (each cl_outbox row up to the newest one now is marked
     sent, which the relay does on the broker's delivery report): from then
     on events_since() holds every event that the requests answered so far
     wrote in their transactions. A deterministic "nothing more comes" for
     events made by requests, instead of watching the topic for a while."""
-    top = int(vacancy_psql("SELECT coalesce(max(id), 0) FROM cl_outbox;")[0][0])
+    top = int(service_psql(service, "SELECT coalesce(max(id), 0) FROM cl_outbox;")[0][0])
     deadline = time.monotonic() + timeout
     while True:
-        left = int(vacancy_psql("SELECT count(*) FROM cl_outbox"
+        left = int(service_psql(service, "SELECT count(*) FROM cl_outbox"
                                 " WHERE sent_at IS NULL AND id <= :top;", top=top)[0][0])
         if left == 0:
             return
         if time.monotonic() > deadline:
-            ct.fail("vacancy's outbox relay left %d events unpublished for %d s" % (left, timeout))
+            ct.fail("%s's outbox relay left %d events unpublished for %d s"
+                    % (service, left, timeout))
         time.sleep(0.05)
 
 
