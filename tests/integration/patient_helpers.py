@@ -410,10 +410,41 @@ RECORDS_SCHEMAS = ["PatientEntryAdded", "CareTeamChanged", "BreakGlassOpened"]
 AUDIT_SCHEMAS = ["AccessAudited"]
 
 
+_decoders = {}
+
+
+def _decoder(name):
+    """(fingerprint bytes, parsed schema) of schemas/<name>.avsc, parsed
+    once (a topic holds thousands of messages)."""
+    if name not in _decoders:
+        import avro.schema
+        _decoders[name] = (ct.schema_fingerprint_bytes(name),
+                           avro.schema.parse(ct.schema_text(name)))
+    return _decoders[name]
+
+
+def decode_single_object(name, value):
+    """ct.decode_single_object with the schema parsed once: the datum, or
+    None when the value is not encoded with that schema or does not decode
+    to the last byte."""
+    import io
+    import avro.errors
+    import avro.io
+    fp, schema = _decoder(name)
+    if not value or value[:2] != b"\xc3\x01" or value[2:10] != fp:
+        return None
+    buf = io.BytesIO(value[10:])
+    try:
+        d = avro.io.DatumReader(schema).read(avro.io.BinaryDecoder(buf))
+    except (avro.errors.AvroException, UnicodeDecodeError):
+        return None
+    return d if buf.tell() == len(value) - 10 else None
+
+
 def decode_any(value, names):
     """(schema name, datum) of a message value, or (None, None)."""
     for name in names:
-        d = ct.decode_single_object(name, value)
+        d = decode_single_object(name, value)
         if d is not None:
             return name, d
     return None, None
@@ -426,6 +457,15 @@ def topic_events(topic, names):
         name, d = decode_any(m.value, names)
         out.append((m, name, d))
     return out
+
+
+def consume_many(topics):
+    """{topic: every message of topic} for several topics, read by kcat
+    side by side (each kcat run mostly waits for the broker)."""
+    import concurrent.futures
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(topics) or 1) as ex:
+        futures = {t: ex.submit(ct.consume, t) for t in topics}
+        return {t: f.result() for t, f in futures.items()}
 
 
 def raw_text(m):
