@@ -12,7 +12,12 @@ services/vacancy/API.md describes the service.
 * Days: today and the 90-day horizon in Asia/Tokyo.
 * Events: vacancy_changed() reads carelink.vacancy from the beginning with
   kcat and decodes each VacancyChanged with python3-avro from schemas/
-  alone.
+  alone; topic_mark() remembers a topic's end offsets and
+  messages_since() / events_since() read only what came after them (one
+  kcat per partition, at once). outbox_fence() waits until a service's
+  outbox relay has published every event committed so far: "nothing more
+  came" for events that requests write, checked without watching the
+  topic for a while.
 * Reference: great-circle distance (haversine).
 
 Every wait has a deadline; a failed check raises ct.TestFailure.
