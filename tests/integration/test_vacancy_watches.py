@@ -392,12 +392,16 @@ def check_matching(tanaka, staff, ito, sato, marker):
                    " WHERE id = :'id';", id=hold["id"])
     v.wait_events(mark, "VacancyWatchMatched", lambda d: d["watch_id"] == wid, 4,
                   "after the hold expired", timeout=EXPIRY_WAIT_S)
-    expiry_pass(ito, far, frm)
-    quiet(mark, wid, 4, "the expiry pass after the one that released the hold")
+    probe = expiry_probe(ito, far, frm)
     check_feeds(feeds, tanaka, (ito, sato, staff), wid, 4, "after the expiry")
 
     check_past_nights(tanaka, staff, south, marker)
     check_backup(tanaka, staff, hosp, wid, marker)
+
+    # one more expiry pass has run (meanwhile): the expiry was told once
+    expiry_probe_wait(probe)
+    quiet(mark, wid, 4, "the expiry pass after the one that released the hold")
+    check_feeds(feeds, tanaka, (ito, sato, staff), wid, 4, "after one more expiry pass")
 
     # nothing about the other facilities, ever
     for f in (far, south, pre):
@@ -410,17 +414,24 @@ def check_matching(tanaka, staff, ito, sato, marker):
            "match / re-match / hold / release / expiry notified once each")
 
 
-def expiry_pass(ito, f, night):
-    """Waits until vacancy's expiry pass has run once more, and then until
-    vacancy's outbox is published: a women's hold of ito at facility f on
-    night, moved into the past, is released by a pass that began after
-    that."""
+def expiry_probe(ito, f, night):
+    """A women's hold of ito at facility f on night, moved into the past
+    now: the expiry pass that releases it began after this. For
+    expiry_probe_wait()."""
     mark = v.topic_mark()
     r = v.place_hold(ito, f["id"], "short_stay", "women", 1, night, night, "P様")
     hold = w.expect(r, 201, "a probe hold at %s" % f["name"])["hold"]
     v.vacancy_psql("UPDATE holds SET expires_at = now() - interval '1 second'"
                    " WHERE id = :'id';", id=hold["id"])
-    v.wait_events(mark, "HoldReleased", lambda d: d["hold_id"] == hold["id"], 1,
+    return mark, hold["id"]
+
+
+def expiry_probe_wait(probe):
+    """Waits until vacancy's expiry pass has released the probe hold (so it
+    has run once more since expiry_probe()), then until vacancy's outbox is
+    published."""
+    mark, hid = probe
+    v.wait_events(mark, "HoldReleased", lambda d: d["hold_id"] == hid, 1,
                   "of the probe hold", timeout=EXPIRY_WAIT_S, fence=True)
 
 
