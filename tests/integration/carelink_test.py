@@ -748,10 +748,16 @@ def schema_text(name):
         return f.read()
 
 
+_FINGERPRINTS = {}
+
+
 def schema_fingerprint_bytes(name):
-    """The 8 bytes single-object encoding puts after C3 01 for this schema."""
-    fp = crc64_avro(canonical_form(schema_text(name)).encode("utf-8"))
-    return fp.to_bytes(8, "little")
+    """The 8 bytes single-object encoding puts after C3 01 for this schema
+    (computed once per schema)."""
+    if name not in _FINGERPRINTS:
+        fp = crc64_avro(canonical_form(schema_text(name)).encode("utf-8"))
+        _FINGERPRINTS[name] = fp.to_bytes(8, "little")
+    return _FINGERPRINTS[name]
 
 
 def _plain_schema_text(text):
@@ -785,14 +791,25 @@ def avro_encode(name, datum, version=None):
     return b"\xc3\x01" + fp + buf.getvalue()
 
 
+_READERS = {}
+
+
+def _reader(name):
+    """python3-avro's reader of schemas/<name>.avsc, parsed once (topics
+    hold thousands of messages)."""
+    import avro.io
+    import avro.schema
+    if name not in _READERS:
+        _READERS[name] = avro.io.DatumReader(avro.schema.parse(schema_text(name)))
+    return _READERS[name]
+
+
 def avro_decode(name, datum):
     """Decodes a binary datum with schemas/<name>.avsc through python3-avro;
     fails unless every byte is used."""
     import avro.io
-    import avro.schema
-    schema = avro.schema.parse(schema_text(name))
     buf = io.BytesIO(datum)
-    value = avro.io.DatumReader(schema).read(avro.io.BinaryDecoder(buf))
+    value = _reader(name).read(avro.io.BinaryDecoder(buf))
     if buf.tell() != len(datum):
         fail("%s datum has %d trailing bytes" % (name, len(datum) - buf.tell()))
     return value
