@@ -1,6 +1,6 @@
 /* alert_access.c - who may read, acknowledge, manage and raise an alert
  * (ALERTS.md "Who may do what"); pure */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <string.h>
 

@@ -1,7 +1,7 @@
 /* alert_ack.c - POST /v1/alerts/{id}/ack: someone of the effective
  * audience acknowledges (AlertAcknowledged; stops further escalation).
  * Twice: 409 already_acknowledged, nothing changed. */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* alert_cancel.c - POST /v1/alerts/{id}/cancel: managers withdraw the
  * alert (AlertResolved, outcome CANCELLED) */
-#include "notify.h"
+#include "alert_resource.h"
 
 enum MHD_Result nt_alert_cancel(struct cl_http_req *req)
 {

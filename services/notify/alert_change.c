@@ -1,7 +1,7 @@
 /* alert_change.c - what every change of an alert does once its rows are
  * written, inside the same transaction: the timeline entry, the event on
  * the emergency-services stream, and the urgent notification */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <stdio.h>
 #include <stdlib.h>

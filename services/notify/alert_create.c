@@ -1,6 +1,6 @@
 /* alert_create.c - POST /v1/alerts: raise an alert (AlertRaised, urgent
  * notifications to the base audience) */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include "carelink/err.h"
 

@@ -1,7 +1,7 @@
 /* alert_end.c - what resolving and cancelling share: managers end an
  * active alert (AlertResolved with outcome RESOLVED or CANCELLED, urgent
  * notifications to the effective audience) */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <string.h>
 

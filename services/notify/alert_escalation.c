@@ -6,7 +6,7 @@
  * notifications to the newly reached audience. One alert per transaction,
  * taken FOR UPDATE SKIP LOCKED, so several replicas never escalate the
  * same alert twice. */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <stdio.h>
 

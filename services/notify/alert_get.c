@@ -1,6 +1,6 @@
 /* alert_get.c - GET /v1/alerts/{id}: one alert with its acknowledgements
  * and timeline, for its readers (404 for everyone else) */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include "carelink/err.h"
 

@@ -1,6 +1,6 @@
 /* alert_input.c - the checks of an alert's input (ALERTS.md): kind,
  * severity, area, audience, texts, escalation levels; pure */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <math.h>
 #include <string.h>

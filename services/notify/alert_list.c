@@ -2,7 +2,7 @@
  * first; ?status=active|ended|all, ?pending=1 (active, requiring
  * acknowledgement, the caller in the effective audience and not yet
  * acknowledged: computed on read, see sql/005_alerts.sql) */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
 /* alert_load.c - what the alert handlers share: the alert of the route as
  * the caller may read it, the 404, the answer */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <string.h>
 

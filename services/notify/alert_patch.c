@@ -1,7 +1,7 @@
 /* alert_patch.c - PATCH /v1/alerts/{id}: managers change severity, texts or
  * area (AlertUpdated, version + 1, urgent notifications to the effective
  * audience) */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include "carelink/err.h"
 

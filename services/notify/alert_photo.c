@@ -3,7 +3,7 @@
  * JPEG or PNG body; a change like PATCH: version + 1, AlertUpdated, a CAP
  * Update with the <resource>, a timeline entry, urgent notifications);
  * its readers fetch it */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* alert_resolve.c - POST /v1/alerts/{id}/resolve: managers mark the alert
  * resolved (AlertResolved, outcome RESOLVED) */
-#include "notify.h"
+#include "alert_resource.h"
 
 enum MHD_Result nt_alert_resolve(struct cl_http_req *req)
 {

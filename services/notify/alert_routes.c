@@ -1,6 +1,6 @@
 /* alert_routes.c - the routes of urgent alerts (ALERTS.md), joined with
  * notify's others in main.c */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include "alerts.h"
 

@@ -3,7 +3,7 @@
  * /v1/alerts.atom, the Atom 1.0 index of the active alerts and of those
  * ended in the last 24 hours, one entry per alert linking to its CAP
  * document. Readers as for GET /v1/alerts/{id} (a token acts as its owner). */
-#include "notify.h"
+#include "alert_resource.h"
 #include "cap_stream.h"
 
 #include "carelink/err.h"

@@ -1,6 +1,6 @@
 /* db_alert.c - the alerts, their acknowledgements and timelines, and their
  * urgent notifications; one function per statement */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* db_alert_photo.c - the photo of an alert (ALERTS.md "The photo"); one
  * function per statement */
-#include "notify.h"
+#include "alert_resource.h"
 
 #include <stdio.h>
 #include <stdlib.h>

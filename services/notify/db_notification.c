@@ -1,6 +1,6 @@
 /* db_notification.c - the SQL of the notifications table, one function per
  * statement */
-#include "notify.h"
+#include "feed.h"
 
 #include <inttypes.h>
 #include <stdio.h>

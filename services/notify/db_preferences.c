@@ -1,6 +1,6 @@
 /* db_preferences.c - each person's feed preferences (FEED.md), one
  * function per statement */
-#include "notify.h"
+#include "feed.h"
 
 #include <stdlib.h>
 #include <string.h>

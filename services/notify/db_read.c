@@ -1,6 +1,6 @@
 /* db_read.c - a person's read state (FEED.md): single reads and marks,
  * one function per statement */
-#include "notify.h"
+#include "feed.h"
 
 #include <inttypes.h>
 #include <stdio.h>

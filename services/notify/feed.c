@@ -1,7 +1,7 @@
 /* feed.c - GET /v1/feed: the notifications the reader may see with the
  * query's filters, newest first by cursor, or oldest first after a given id
  * (how a reconnecting stream catches up); FEED.md */
-#include "notify.h"
+#include "feed.h"
 
 #include "carelink/err.h"
 

@@ -1,6 +1,6 @@
 /* feed_counts.c - the unread counts of GET /v1/feed/unread from the unread
  * rows (FEED.md): total, urgent, mentions, per space, app and patient */
-#include "notify.h"
+#include "feed.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* feed_query.c - the checks of GET /v1/feed's query (FEED.md "Routes") */
-#include "notify.h"
+#include "feed.h"
 
 #include <string.h>
 

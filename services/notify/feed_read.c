@@ -1,7 +1,7 @@
 /* feed_read.c - POST /v1/feed/read: mark notifications read (some ids, a
  * space up to now, everything up to now) and publish NotificationsRead in
  * the same transaction; answers the mark and the counts (FEED.md) */
-#include "notify.h"
+#include "feed.h"
 
 #include "carelink/err.h"
 #include "carelink/outbox.h"

@@ -1,7 +1,7 @@
 /* feed_read_input.c - the body of POST /v1/feed/read (FEED.md): exactly
  * one of {"ids":[...]}, {"space_id":"…"}, {"all":true}; and the
  * NotificationsRead event of an accepted mark */
-#include "notify.h"
+#include "feed.h"
 
 #include <string.h>
 

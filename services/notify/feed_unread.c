@@ -1,6 +1,6 @@
 /* feed_unread.c - GET /v1/feed/unread: the reader's unread counts
  * (FEED.md) */
-#include "notify.h"
+#include "feed.h"
 
 #include "carelink/err.h"
 

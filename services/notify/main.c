@@ -1,10 +1,11 @@
 /* main.c - carelink-notify: wiring of configuration, the consumer of
  * carelink.posts, carelink.directory, carelink.vacancy and carelink.records,
  * the alert escalation pass and the HTTP routes */
-#include "notify.h"
+#include "feed.h"
 
 #include <stdlib.h>
 
+#include "alert_resource.h"
 #include "alerts.h"
 #include "carelink/util.h"
 

@@ -1,7 +1,7 @@
 /* preferences.c - GET and PUT /v1/preferences: the reader's feed
  * preferences (FEED.md); PUT stores the whole object and publishes
  * NotificationPreferencesChanged in the same transaction */
-#include "notify.h"
+#include "feed.h"
 
 #include "carelink/err.h"
 #include "carelink/outbox.h"

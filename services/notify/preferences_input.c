@@ -1,7 +1,7 @@
 /* preferences_input.c - the body of PUT /v1/preferences (FEED.md): the
  * whole object checked strictly, and the NotificationPreferencesChanged
  * event of stored preferences */
-#include "notify.h"
+#include "feed.h"
 
 #include <ctype.h>
 #include <string.h>
