@@ -13,15 +13,11 @@ and UserChanged events on carelink.identity.
 """
 
 import base64
-import glob
 import hashlib
 import hmac
-import os
 import re
 import secrets
-import shutil
 import struct
-import subprocess
 import time
 import uuid
 
@@ -248,28 +244,13 @@ def login_status(email, password=PASSWORD):
 
 
 def _psql_bin():
-    found = shutil.which("psql")
-    if found:
-        return found
-    for p in sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True):
-        return p
-    ct.fail("no psql to read the gateway's database with")
+    return ct.psql_bin()
 
 
 def psql(sql, **params):
     """Runs sql on the gateway's database; :'name' in sql is the quoted value
     of params[name]. Rows as lists of strings (unaligned, "|" separated)."""
-    with open(os.path.join(ct.var_dir(), "pg-gateway.conninfo"), encoding="utf-8") as f:
-        conninfo = f.read().strip()
-    cmd = [_psql_bin(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
-    for k, v in params.items():
-        cmd += ["-v", "%s=%s" % (k, v)]
-    p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=30)
-    if p.returncode != 0:
-        ct.fail("psql failed: %s" % p.stderr.decode("utf-8", "replace")[-1000:])
-    out = p.stdout.decode("utf-8").strip()
-    return [line.split("|") for line in out.splitlines() if line]
+    return ct.psql("gateway", sql, **params)
 
 
 def audit_rows(subject, action=None):

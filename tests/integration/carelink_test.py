@@ -13,6 +13,7 @@ run() turns into a message on stderr and exit status 1.
 """
 
 import base64
+import concurrent.futures
 import glob
 import hashlib
 import hmac
@@ -516,13 +517,19 @@ def is_notification_for(post_id):
 # a service's own database, for what no API shows (or test set-up at scale)
 
 
+def psql_bin():
+    """The psql command (PATH, else the newest PostgreSQL's)."""
+    exe = shutil.which("psql") or next(iter(sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True)), None)
+    check(exe, "no psql to reach a service's database with")
+    return exe
+
+
 def psql(service, sql, **params):
     """Runs sql on the database of service ("gateway", "notify", ...) as
     its owner; :'name' in sql is the quoted value of params[name]. Rows as
     lists of strings."""
-    exe = shutil.which("psql") or next(iter(sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/psql"), reverse=True)), None)
-    check(exe, "no psql to reach %s's database with" % service)
+    exe = psql_bin()
     with open(os.path.join(var_dir(), "pg-%s.conninfo" % service), encoding="utf-8") as f:
         conninfo = f.read().strip()
     cmd = [exe, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
@@ -635,6 +642,66 @@ def consume(topic, partition=None, offset="beginning", count=None, with_headers=
         for m in msgs:
             m.headers = hdrs.get((m.partition, m.offset))
     return msgs
+
+
+def topic_mark(topic):
+    """{partition: end offset} of topic now: messages_since() reads what
+    comes after."""
+    meta = json.loads(_kcat(["-L", "-J", "-t", topic]).decode("utf-8"))
+    parts = [p["partition"] for t in meta.get("topics", []) if t.get("topic") == topic
+             for p in t.get("partitions", [])]
+    check(parts, "topic %s has no partitions" % topic)
+    args = ["-Q"]
+    for p in parts:
+        args += ["-t", "%s:%d:-1" % (topic, p)]
+    mark = {}
+    for line in _kcat(args).decode("utf-8").splitlines():
+        # carelink.vacancy [3] offset 17
+        bits = line.split()
+        if len(bits) == 4 and bits[2] == "offset":
+            mark[int(bits[1].strip("[]"))] = int(bits[3])
+    check(sorted(mark) == sorted(parts), "end offsets of %s: %r" % (topic, mark))
+    return mark
+
+
+def messages_since(mark, topic, with_headers=False):
+    """[Message] on topic after mark ({partition: offset}, from
+    topic_mark()), in offset order per partition: one kcat per partition,
+    all at once."""
+    def one(p, off):
+        # a short fetch wait: kcat reaches the end of a partition at once
+        args = ["-X", "fetch.wait.max.ms=10", "-C", "-q", "-e", "-t", topic, "-p", str(p),
+                "-o", str(off)]
+        msgs = _parse_binary(topic, _kcat(args + ["-f", _FMT]))
+        if with_headers and msgs:
+            hdrs = _parse_json_headers(_kcat(args + ["-J"]))
+            for m in msgs:
+                m.headers = hdrs.get((m.partition, m.offset))
+        return msgs
+    parts = sorted(mark.items())
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(parts) or 1) as ex:
+        per = list(ex.map(lambda po: one(*po), parts))
+    return [m for msgs in per for m in msgs]
+
+
+def outbox_fence(service, timeout=20):
+    """Waits until service's outbox relay has published every event
+    committed so far (each cl_outbox row up to the newest one now is marked
+    sent, which the relay does on the broker's delivery report): from then
+    on messages_since() holds every event that the requests answered so far
+    wrote in their transactions. A deterministic "nothing more comes" for
+    events made by requests, instead of watching the topic for a while."""
+    top = int(psql(service, "SELECT coalesce(max(id), 0) FROM cl_outbox;")[0][0])
+    deadline = time.monotonic() + timeout
+    while True:
+        left = int(psql(service, "SELECT count(*) FROM cl_outbox"
+                        " WHERE sent_at IS NULL AND id <= :top;", top=top)[0][0])
+        if left == 0:
+            return
+        if time.monotonic() > deadline:
+            fail("%s's outbox relay left %d events unpublished for %d s"
+                 % (service, left, timeout))
+        time.sleep(0.05)
 
 
 def produce(topic, key, value, headers=(), partition=None):

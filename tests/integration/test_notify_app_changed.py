@@ -27,7 +27,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carelink_test as ct  # noqa: E402
 import workspace_helpers as w  # noqa: E402
 import apps_helpers as a  # noqa: E402
-import vacancy_helpers as vh  # noqa: E402
 
 API = w.API
 TOPIC = "carelink.directory"
@@ -82,7 +81,7 @@ def directory_events(app_id):
     """(AppChanged messages and data, record event names) of app_id on
     carelink.directory since MARK, in the order of its partition."""
     changed, records = [], []
-    for m in vh.messages_since(MARK, TOPIC, with_headers=True):
+    for m in ct.messages_since(MARK, TOPIC, with_headers=True):
         d = ct.decode_single_object("AppChanged", m.value)
         if d is not None and d.get("app_id") == app_id:
             changed.append((m, d))
@@ -132,7 +131,7 @@ def test():
     admin = s["takahashi"]
     word = w.jp_word(10)
     marks = {n: w.feed_mark(s[n]) for n in ("ito", "kato")}
-    MARK.update(vh.topic_mark(TOPIC))
+    MARK.update(ct.topic_mark(TOPIC))
 
     app = a.create_app(admin, "閲覧範囲 %s" % word, [a.field("name", "text", "名称", required=True)],
                        read=OPEN, write={"professions": [], "organisations": [],
@@ -170,7 +169,7 @@ def test():
                        "renaming the app")["app"]
     changed, records = wait_app_changed(app["id"], 4, "create, narrow, widen, rename")
     # anything wrongly sent with the changes is out once records' outbox is published
-    vh.outbox_fence("records")
+    ct.outbox_fence("records")
     changed, records = directory_events(app["id"])
     ct.check_eq([d.get("change") for _, d in changed],
                 ["CREATED", "UPDATED", "UPDATED", "UPDATED"],

@@ -22,7 +22,6 @@ on carelink.vacancy decoded with python3-avro from schemas/ alone.
 
 import json
 import os
-import subprocess
 import sys
 import threading
 import time
@@ -31,7 +30,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carelink_test as ct  # noqa: E402
 import workspace_helpers as w  # noqa: E402
 import vacancy_helpers as v  # noqa: E402
-import admin_helpers as adm  # noqa: E402
 
 ROUNDS = 20
 HOLDERS = 50
@@ -42,17 +40,7 @@ MARK = {}  # carelink.vacancy's end offsets before this run's first hold
 
 def vacancy_psql(sql, **params):
     """Runs sql on vacancy's database; rows as lists of strings."""
-    with open(os.path.join(ct.var_dir(), "pg-vacancy.conninfo"), encoding="utf-8") as f:
-        conninfo = f.read().strip()
-    cmd = [adm._psql_bin(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
-    for k, val in params.items():
-        cmd += ["-v", "%s=%s" % (k, val)]
-    p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=30)
-    if p.returncode != 0:
-        ct.fail("psql on vacancy failed: %s" % p.stderr.decode("utf-8", "replace")[-1000:])
-    out = p.stdout.decode("utf-8").strip()
-    return [line.split("|") for line in out.splitlines() if line]
+    return ct.psql("vacancy", sql, **params)
 
 
 def hold_body(fid, night_from, night_to, room="either", beds=1, label="A様 要介護3",

@@ -445,7 +445,7 @@ def check_past_nights(tanaka, staff, f, marker):
     gone = create_watch(tanaka, watch_body("%s 終了" % marker, v.day(0), v.day(1),
                                            conditions=[cond], district=f["district"]))
     ct.check(past["matches"] == [] and gone["matches"] == [], "new watches match: %r"
-             % [past["matches"], gone["matches"]])
+             % ([past["matches"], gone["matches"]],))
     v.vacancy_psql("UPDATE watches SET day_from = day_from - 1 WHERE id = :'id';"
                    "UPDATE watches SET day_from = day_from - 3, day_to = day_to - 2"
                    " WHERE id = :'gone';", id=past["id"], gone=gone["id"])

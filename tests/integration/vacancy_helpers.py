@@ -343,23 +343,8 @@ def vacancy_psql(sql, **params):
 
 
 def service_psql(service, sql, **params):
-    """Runs sql on service's own database (its owner's connection,
-    $CARELINK_VAR/pg-<service>.conninfo; psql variables from params, used
-    as :'name'); rows as lists of strings."""
-    import subprocess
-    import admin_helpers as adm
-    with open(os.path.join(ct.var_dir(), "pg-%s.conninfo" % service), encoding="utf-8") as f:
-        conninfo = f.read().strip()
-    cmd = [adm._psql_bin(), "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", conninfo]
-    for k, val in params.items():
-        cmd += ["-v", "%s=%s" % (k, val)]
-    p = subprocess.run(cmd, input=sql.encode("utf-8"), stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=30)
-    if p.returncode != 0:
-        ct.fail("psql on %s failed: %s"
-                % (service, p.stderr.decode("utf-8", "replace")[-1000:]))
-    out = p.stdout.decode("utf-8").strip()
-    return [line.split("|") for line in out.splitlines() if line]
+    """Runs sql on service's own database (carelink_test.psql)."""
+    return ct.psql(service, sql, **params)
 
 
 # --------------------------------------------------------------------------
@@ -394,43 +379,13 @@ def room_count(avail, room):
 
 
 def topic_mark(topic="carelink.vacancy"):
-    """{partition: end offset} of topic now: events_since() reads what
-    comes after."""
-    meta = json.loads(ct._kcat(["-L", "-J", "-t", topic]).decode("utf-8"))
-    parts = [p["partition"] for t in meta.get("topics", []) if t.get("topic") == topic
-             for p in t.get("partitions", [])]
-    ct.check(parts, "topic %s has no partitions" % topic)
-    args = ["-Q"]
-    for p in parts:
-        args += ["-t", "%s:%d:-1" % (topic, p)]
-    mark = {}
-    for line in ct._kcat(args).decode("utf-8").splitlines():
-        # carelink.vacancy [3] offset 17
-        bits = line.split()
-        if len(bits) == 4 and bits[2] == "offset":
-            mark[int(bits[1].strip("[]"))] = int(bits[3])
-    ct.check(sorted(mark) == sorted(parts), "end offsets of %s: %r" % (topic, mark))
-    return mark
+    """carelink_test.topic_mark() of carelink.vacancy by default."""
+    return ct.topic_mark(topic)
 
 
 def messages_since(mark, topic="carelink.vacancy", with_headers=False):
-    """[Message] on topic after mark ({partition: offset}, from
-    topic_mark()), in offset order per partition: one kcat per partition,
-    all at once."""
-    def one(p, off):
-        # a short fetch wait: kcat reaches the end of a partition at once
-        args = ["-X", "fetch.wait.max.ms=10", "-C", "-q", "-e", "-t", topic, "-p", str(p),
-                "-o", str(off)]
-        msgs = ct._parse_binary(topic, ct._kcat(args + ["-f", ct._FMT]))
-        if with_headers and msgs:
-            hdrs = ct._parse_json_headers(ct._kcat(args + ["-J"]))
-            for m in msgs:
-                m.headers = hdrs.get((m.partition, m.offset))
-        return msgs
-    parts = sorted(mark.items())
-    with concurrent.futures.ThreadPoolExecutor(max_workers=len(parts) or 1) as ex:
-        per = list(ex.map(lambda po: one(*po), parts))
-    return [m for msgs in per for m in msgs]
+    """carelink_test.messages_since() of carelink.vacancy by default."""
+    return ct.messages_since(mark, topic, with_headers)
 
 
 def events_since(mark, name, topic="carelink.vacancy"):
@@ -445,23 +400,8 @@ def events_since(mark, name, topic="carelink.vacancy"):
 
 
 def outbox_fence(service="vacancy", timeout=20):
-    """Waits until service's outbox relay has published every event
-    committed so far (each cl_outbox row up to the newest one now is marked
-    sent, which the relay does on the broker's delivery report): from then
-    on events_since() holds every event that the requests answered so far
-    wrote in their transactions. A deterministic "nothing more comes" for
-    events made by requests, instead of watching the topic for a while."""
-    top = int(service_psql(service, "SELECT coalesce(max(id), 0) FROM cl_outbox;")[0][0])
-    deadline = time.monotonic() + timeout
-    while True:
-        left = int(service_psql(service, "SELECT count(*) FROM cl_outbox"
-                                " WHERE sent_at IS NULL AND id <= :top;", top=top)[0][0])
-        if left == 0:
-            return
-        if time.monotonic() > deadline:
-            ct.fail("%s's outbox relay left %d events unpublished for %d s"
-                    % (service, left, timeout))
-        time.sleep(0.05)
+    """carelink_test.outbox_fence() of vacancy by default."""
+    ct.outbox_fence(service, timeout)
 
 
 def wait_events(mark, name, pred, count, what, timeout=20, settle=0.0, fence=False):
