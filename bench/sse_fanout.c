@@ -10,8 +10,9 @@
  * limit and the whole run a deadline; the result is one "result ..." line
  * on stdout (see fanout.h), progress goes to stderr.
  *
- * The listener is suzuki (a social worker) rather than a doctor: doctors
- * are to log in with a second factor, which a benchmark cannot type.
+ * The listener is ito (a care worker): doctors, police, fire and
+ * administrators log in with a second factor, which a benchmark cannot
+ * type.
  *
  * usage: sse_fanout --port P --seed tools/demo/seed.json --n N --k K
  *        [--api /api/v1] [--listener EMAIL] [--poster EMAIL]
@@ -227,7 +228,7 @@ int main(int argc, char **argv)
 	b->rng = 0x9e3779b97f4a7c15ull ^ (uint64_t)b->n; /* same pauses for the same N */
 	b->max_ms = (uint64_t)fo_opt_long(argc, argv, "--max-seconds", 300) * 1000;
 	b->api = fo_opt(argc, argv, "--api", "/api/v1");
-	b->listener_email = fo_opt(argc, argv, "--listener", "suzuki@demo.carelink.jp");
+	b->listener_email = fo_opt(argc, argv, "--listener", "ito@demo.carelink.jp");
 	b->poster_email = fo_opt(argc, argv, "--poster", "tanaka@demo.carelink.jp");
 	b->gateway = fo_pid_from_file(fo_opt(argc, argv, "--pid-file", NULL));
 	if (port <= 0 || port > 65535 || !seed || b->n < 1 || b->k < 1 ||
