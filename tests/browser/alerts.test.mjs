@@ -14,7 +14,8 @@ import { test, before, after } from 'node:test';
 import { deflateSync } from 'node:zlib';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, baseUrl, DEMO, uniqueText, markNoReload, notReloaded, waitForStream, API_PREFIX,
+  startBrowser, closeBrowser, newPage, login, byTestId, DEMO, uniqueText, markNoReload,
+  notReloaded, waitForStream, API_PREFIX,
 } from './lib/browser.mjs';
 import { pageApi } from './lib/workspace.mjs';
 
@@ -69,18 +70,8 @@ async function photoShown(page, w, h) {
   assert.deepEqual(await img.evaluate((el) => [el.naturalWidth, el.naturalHeight]), [w, h]);
 }
 
-before(async () => {
-  baseUrl();
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 async function closeAll(...pages) {
   for (const p of pages) await p.context().close().catch(() => {});

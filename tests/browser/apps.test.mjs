@@ -8,7 +8,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, login, byTestId, baseUrl, DEMO, uniqueText } from './lib/browser.mjs';
+import {
+  startBrowser, closeBrowser, newPage, login, byTestId, baseUrl, DEMO, uniqueText,
+} from './lib/browser.mjs';
 import { pageApiOk, uniqueKana } from './lib/workspace.mjs';
 
 const TAKAHASHI = { email: 'takahashi@demo.carelink.jp', name: '高橋 健' };
@@ -16,18 +18,8 @@ const HOUR = 3600_000;
 
 let browser;
 
-before(async () => {
-  baseUrl();
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 /** "YYYY-MM-DD" / "YYYY-MM" of a time in Asia/Tokyo. */
 function tokyoDay(ms) {

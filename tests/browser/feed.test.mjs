@@ -14,7 +14,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, baseUrl, DEMO, uniqueText, waitForStream,
+  startBrowser, closeBrowser, newPage, login, byTestId, baseUrl, DEMO, uniqueText,
+  waitForStream,
 } from './lib/browser.mjs';
 import { pageApi, pageApiOk } from './lib/workspace.mjs';
 
@@ -27,18 +28,8 @@ const DEFAULT_PREFS = { urgent_only: false, quiet_hours: null, mutes: [] };
 
 let browser;
 
-before(async () => {
-  baseUrl();
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 /** HH:MM in Japan's time, minutes from now. */
 function tokyoTime(minutes) {

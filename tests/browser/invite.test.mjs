@@ -6,8 +6,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, submitLogin, loginOutcome, byTestId, waitForStream, apiStatus,
-  baseUrl, openNav, enrolTotp, freshTotpCode, markNoReload, notReloaded, DEMO,
+  startBrowser, closeBrowser, newPage, login, submitLogin, loginOutcome, byTestId,
+  waitForStream, apiStatus, baseUrl, openNav, enrolTotp, freshTotpCode, markNoReload,
+  notReloaded, DEMO,
 } from './lib/browser.mjs';
 import { totp } from './lib/totp.mjs';
 
@@ -17,18 +18,8 @@ const LOGOUT_WITHIN_MS = 10_000;
 
 let browser;
 
-before(async () => {
-  baseUrl(); // fails early, with a clear message, when CARELINK_URL is unset
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 test('the test\'s TOTP helper gives RFC 6238\'s SHA-1 test vectors', () => {
   const key = Buffer.from('12345678901234567890');

@@ -5,23 +5,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, baseUrl, API_PREFIX, DEMO,
+  startBrowser, closeBrowser, newPage, login, byTestId, API_PREFIX, DEMO,
 } from './lib/browser.mjs';
 
 let browser;
 
-before(async () => {
-  baseUrl(); // fails early, with a clear message, when CARELINK_URL is unset
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 /** Wait until the logged-in page is shown in language l. */
 async function shownIn(page, l) {

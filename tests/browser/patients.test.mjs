@@ -16,7 +16,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, baseUrl, DEMO, markNoReload, notReloaded, waitForStream, apiStatus, API_PREFIX,
+  startBrowser, closeBrowser, newPage, login, byTestId, DEMO, markNoReload, notReloaded,
+  waitForStream, apiStatus, API_PREFIX,
 } from './lib/browser.mjs';
 import { pageApi, pageApiOk, uniqueKana, pngImage } from './lib/workspace.mjs';
 
@@ -30,18 +31,8 @@ const LIVE_TIMEOUT = 30_000;
 
 let browser;
 
-before(async () => {
-  baseUrl();
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 async function closeAll(...pages) {
   for (const p of pages) await p.context().close().catch(() => {});

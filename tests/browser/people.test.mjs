@@ -5,26 +5,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, waitForStream, openNav, openThread, postInThread,
-  uniqueText, baseUrl, DEMO,
+  startBrowser, closeBrowser, newPage, login, byTestId, waitForStream, openNav,
+  openThread, postInThread, uniqueText, DEMO,
 } from './lib/browser.mjs';
 
 const THREAD_TITLE = '各機関からのお知らせ';
 
 let browser;
 
-before(async () => {
-  baseUrl(); // fails early, with a clear message, when CARELINK_URL is unset
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 /** Type into the directory's search box and wait for that query's answer. */
 async function search(page, text) {

@@ -4,23 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, openNav, baseUrl, API_PREFIX, DEMO,
+  startBrowser, closeBrowser, newPage, login, byTestId, openNav, baseUrl, API_PREFIX,
+  DEMO,
 } from './lib/browser.mjs';
 
 let browser;
 
-before(async () => {
-  baseUrl(); // fails early, with a clear message, when CARELINK_URL is unset
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 test('what a person writes on their profile page is what others see in the directory',
   { timeout: 120_000 }, async () => {

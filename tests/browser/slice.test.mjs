@@ -5,8 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, submitLogin, byTestId, waitForStream, apiStatus,
-  uniqueText, baseUrl, openThread, DEMO, STEP_TIMEOUT,
+  startBrowser, closeBrowser, newPage, login, submitLogin, byTestId, waitForStream,
+  apiStatus, uniqueText, openThread, DEMO, STEP_TIMEOUT,
 } from './lib/browser.mjs';
 
 const THREAD_TITLE = '各機関からのお知らせ';
@@ -14,18 +14,8 @@ const LIVE_TIMEOUT = 15_000;
 
 let browser;
 
-before(async () => {
-  baseUrl(); // fails early, with a clear message, when CARELINK_URL is unset
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 test('a post appears live in another user\'s feed', { timeout: 120_000 }, async () => {
   const tanaka = await newPage(browser);

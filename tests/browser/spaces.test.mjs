@@ -8,7 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, waitForStream, baseUrl, DEMO, markNoReload, notReloaded,
+  startBrowser, closeBrowser, newPage, login, byTestId, waitForStream, DEMO,
+  markNoReload, notReloaded,
 } from './lib/browser.mjs';
 import { pageApiOk, pngImage, uniqueKana } from './lib/workspace.mjs';
 
@@ -41,18 +42,8 @@ async function loginOnce(page, email) {
   return (await who.textContent()).trim();
 }
 
-before(async () => {
-  baseUrl(); // fails early, with a clear message, when CARELINK_URL is unset
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 /**
  * The restricted space and an open thread in it, as a tenant admin sees

@@ -10,7 +10,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  launch, newPage, login, byTestId, baseUrl, DEMO, uniqueText, markNoReload, notReloaded, waitForStream, apiStatus,
+  startBrowser, closeBrowser, newPage, login, byTestId, DEMO, uniqueText, markNoReload,
+  notReloaded, waitForStream, apiStatus,
 } from './lib/browser.mjs';
 import { pageApi, pageApiOk } from './lib/workspace.mjs';
 
@@ -23,18 +24,8 @@ const LIVE_TIMEOUT = 30_000;
 
 let browser;
 
-before(async () => {
-  baseUrl();
-  browser = await launch();
-}, { timeout: 60_000 });
-
-after(async () => {
-  if (!browser) return;
-  await Promise.race([
-    browser.close(),
-    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
-  ]);
-});
+before(async () => { browser = await startBrowser(); }, { timeout: 60_000 });
+after(() => closeBrowser(browser));
 
 /** "YYYY-MM-DD" in Asia/Tokyo, n days from today. */
 function dayPlus(n) {

@@ -62,6 +62,24 @@ export async function launch() {
 }
 
 /**
+ * The browser of a test file: checks that the system's URL is known (a
+ * clear failure when CARELINK_URL is unset), then launches. For before().
+ */
+export async function startBrowser() {
+  baseUrl();
+  return launch();
+}
+
+/** Closes browser (if any) for after(), waiting at most 10 s. */
+export async function closeBrowser(browser) {
+  if (!browser) return;
+  await Promise.race([
+    browser.close(),
+    new Promise((resolve) => setTimeout(resolve, 10_000).unref()),
+  ]);
+}
+
+/**
  * A fresh context (own cookies) and page at the app's start page. Uncaught
  * page errors are collected in page.carelinkErrors so tests can assert none.
  */
