@@ -628,6 +628,16 @@ def _parse_json_headers(out):
     return hdrs
 
 
+def _read(topic, args, with_headers):
+    """The messages kcat consumes with args (a second pass for headers)."""
+    msgs = _parse_binary(topic, _kcat(args + ["-f", _FMT]))
+    if with_headers and msgs:
+        hdrs = _parse_json_headers(_kcat(args + ["-J"]))
+        for m in msgs:
+            m.headers = hdrs.get((m.partition, m.offset))
+    return msgs
+
+
 def consume(topic, partition=None, offset="beginning", count=None, with_headers=True):
     """Every message of topic (or of one partition from offset) up to its
     current end."""
@@ -636,12 +646,7 @@ def consume(topic, partition=None, offset="beginning", count=None, with_headers=
         args += ["-p", str(partition)]
     if count is not None:
         args += ["-c", str(count)]
-    msgs = _parse_binary(topic, _kcat(args + ["-f", _FMT]))
-    if with_headers and msgs:
-        hdrs = _parse_json_headers(_kcat(args + ["-J"]))
-        for m in msgs:
-            m.headers = hdrs.get((m.partition, m.offset))
-    return msgs
+    return _read(topic, args, with_headers)
 
 
 def topic_mark(topic):
@@ -672,12 +677,7 @@ def messages_since(mark, topic, with_headers=False):
         # a short fetch wait: kcat reaches the end of a partition at once
         args = ["-X", "fetch.wait.max.ms=10", "-C", "-q", "-e", "-t", topic, "-p", str(p),
                 "-o", str(off)]
-        msgs = _parse_binary(topic, _kcat(args + ["-f", _FMT]))
-        if with_headers and msgs:
-            hdrs = _parse_json_headers(_kcat(args + ["-J"]))
-            for m in msgs:
-                m.headers = hdrs.get((m.partition, m.offset))
-        return msgs
+        return _read(topic, args, with_headers)
     parts = sorted(mark.items())
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(parts) or 1) as ex:
         per = list(ex.map(lambda po: one(*po), parts))

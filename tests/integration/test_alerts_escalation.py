@@ -19,7 +19,6 @@ transaction, until none is left).
 
 import json
 import os
-import subprocess
 import sys
 import time
 import uuid
@@ -27,6 +26,7 @@ import uuid
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import carelink_test as ct  # noqa: E402
+import alerts_stream_helpers as sh  # noqa: E402
 
 PASS_S = int(os.environ.get("CARELINK_NOTIFY_ALERT__ESCALATION__INTERVAL__S", "10"))
 WAIT_S = 3 * PASS_S + 8
@@ -72,13 +72,8 @@ def expect(r, status, what, code=None):
 
 
 def psql(sql):
-    with open(os.path.join(ct.var_dir(), "pg-notify.conninfo")) as f:
-        conninfo = f.read().strip()
-    out = subprocess.run(["psql", conninfo, "-qtAX", "-v", "ON_ERROR_STOP=1", "-c", sql],
-                         capture_output=True, text=True, timeout=30)
-    if out.returncode != 0:
-        ct.fail("psql: %s" % out.stderr.strip())
-    return out.stdout.strip()
+    """sql in notify's database; its output (alerts_stream_helpers)."""
+    return sh.notify_psql(sql)
 
 
 def age(alert_id, minutes):
