@@ -238,6 +238,26 @@ int nt_db_notification_max(struct cl_pg *pg, const char *tenant, int64_t *id)
 	return 0;
 }
 
+int nt_db_notification_purge(struct cl_pg *pg, long days, int batch, long *deleted)
+{
+	char d[24], b[24];
+	snprintf(d, sizeof d, "%ld", days);
+	snprintf(b, sizeof b, "%d", batch);
+	const char *p[2] = {d, b};
+	PGresult *res;
+	/* the oldest first; per-person rows and single reads go with them */
+	int rc = cl_pg_exec(pg, &res,
+			    "DELETE FROM notifications WHERE id IN (SELECT id FROM notifications"
+			    " WHERE created_at < now() - make_interval(days => $1::int)"
+			    " ORDER BY created_at LIMIT $2::int)",
+			    2, p);
+	if (rc < 0)
+		return rc;
+	*deleted = cl_pg_affected(res);
+	PQclear(res);
+	return 0;
+}
+
 int nt_db_notification_get(struct cl_pg *pg, const struct cl_identity *who,
 			   int64_t id, json_t **item)
 {

@@ -1,6 +1,6 @@
 /* main.c - carelink-notify: wiring of configuration, the consumer of
  * carelink.posts, carelink.directory, carelink.vacancy and carelink.records,
- * the alert escalation pass and the HTTP routes */
+ * the alert escalation and retention passes and the HTTP routes */
 #include "feed.h"
 
 #include <stdlib.h>
@@ -51,13 +51,18 @@ int main(int argc, char **argv)
 	rc = nt_alert_escalation_start(&app);
 	if (rc < 0)
 		goto out_consumer;
+	rc = nt_retention_start(&app);
+	if (rc < 0)
+		goto out_escalation;
 	routes = cl_http_routes_join(route_tables,
 				     sizeof route_tables / sizeof route_tables[0]);
 	rc = cl_service_serve(&svc, routes, &app, false);
 	if (rc < 0)
-		goto out_escalation;
+		goto out_retention;
 	rc = cl_service_run(&svc);
 
+out_retention:
+	nt_retention_stop(&app);
 out_escalation:
 	nt_alert_escalation_stop(&app);
 out_consumer:

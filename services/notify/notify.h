@@ -94,6 +94,7 @@ struct nt_app {
 	struct cl_consumer consumer;
 	struct cl_pg consumer_pg;   /* used only by the consumer thread */
 	struct cl_ticker *alert_ticker;  /* the escalation pass (alert_escalation.c) */
+	struct cl_ticker *retention_ticker;  /* the retention pass (retention.c) */
 };
 
 /* One notification. Strings are borrowed from the decoded event except
@@ -454,6 +455,10 @@ int nt_db_notification_unread(struct cl_pg *pg, const struct cl_identity *who, i
 /* nt_db_notification_max() - the highest notification id of tenant (0:
  * none) into *id. */
 int nt_db_notification_max(struct cl_pg *pg, const char *tenant, int64_t *id);
+/* nt_db_notification_purge() - delete at most batch notifications (of
+ * every tenant) stored more than days days ago, the oldest first, with
+ * their per-person rows and single reads; *deleted says how many. */
+int nt_db_notification_purge(struct cl_pg *pg, long days, int batch, long *deleted);
 
 /* db_space.c - notify's copy of the spaces */
 
@@ -502,6 +507,14 @@ int nt_db_recipients_add(struct cl_pg *pg, const struct nt_notification *n,
  * are ignored), applies the plan. */
 int nt_events_consume(const rd_kafka_message_t *msg, void *arg, char *reason,
 		      size_t reason_size);
+
+/* retention.c - the pass that deletes notifications older than
+ * notify.retention_days (default NT_RETENTION_DAYS_DEFAULT; 0 or less:
+ * never) every notify.retention_interval_s seconds. */
+#define NT_RETENTION_DAYS_DEFAULT 400
+#define NT_RETENTION_INTERVAL_DEFAULT 3600
+int nt_retention_start(struct nt_app *app);
+void nt_retention_stop(struct nt_app *app);
 
 /* notification.c - GET /v1/notifications/:id */
 enum MHD_Result nt_notification_get(struct cl_http_req *req);
