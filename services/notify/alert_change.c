@@ -87,7 +87,7 @@ static int change_notify(struct cl_pg *pg, const struct cl_avro_registry *schema
 		.subject_id = id,
 		.urgent = true,
 	};
-	int rc = nt_db_alert_notification_insert(pg, &n);
+	int rc = nt_db_notification_insert(pg, &n);
 	if (rc == 1) {
 		json_t *ev = nt_notification_event(&n);
 		rc = cl_outbox_add(pg, schemas, NT_TOPIC_NOTIFICATIONS, tenant,
@@ -125,7 +125,7 @@ int nt_alert_ack_notify(struct cl_pg *pg, const struct cl_avro_registry *schemas
 		.subject_id = id,
 		.urgent = true,
 	};
-	int rc = nt_db_alert_notification_insert(pg, &n);
+	int rc = nt_db_notification_insert(pg, &n);
 	if (rc == 1)
 		rc = nt_db_recipients_add(pg, &n, users);
 	else if (rc == 0)

@@ -114,9 +114,6 @@ int nt_db_alert_due(struct cl_pg *pg, int64_t *id);
  * tenants) into tenant (size bytes). Returns 0, CL_ENOENT or a
  * cl_pg_exec() code. */
 int nt_db_alert_tenant(struct cl_pg *pg, int64_t id, char *tenant, size_t size);
-/* nt_db_alert_notification_insert() - n as an urgent notification (like
- * nt_db_notification_insert()). */
-int nt_db_alert_notification_insert(struct cl_pg *pg, struct nt_notification *n);
 
 /* alert_change.c - what every change does after its rows: the timeline
  * entry, the stream (nt_alert_stream_add(); the CAP message's web is the
